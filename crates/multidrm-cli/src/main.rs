@@ -1,0 +1,74 @@
+//! `multidrm`: DoveRunner (PallyCon) Multi-DRM license tokens, CPIX keys, NAVER Cloud One Click
+//! Multi DRM policies and DIVA entitlement from a shell. See `multidrm --help`.
+
+mod cmd;
+mod failure;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// DoveRunner (PallyCon) Multi-DRM toolkit: license tokens, CPIX keys, NAVER Cloud policies,
+/// DIVA entitlement.
+#[derive(Debug, Parser)]
+#[command(name = "multidrm", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Mint and inspect license tokens (pallycon-customdata-v2).
+    #[command(subcommand)]
+    Token(cmd::token::TokenCmd),
+    /// Validate license policy files.
+    #[command(subcommand)]
+    Policy(cmd::policy::PolicyCmd),
+    /// Build CPIX requests, parse KMS responses, fetch keys from the KMS.
+    #[command(subcommand)]
+    Cpix(cmd::cpix::CpixCmd),
+    /// Decode PSSH boxes (Widevine, PlayReady…).
+    #[command(subcommand)]
+    Pssh(cmd::pssh::PsshCmd),
+    /// NAVER Cloud One Click Multi DRM: signatures, policies, sites, license history.
+    #[command(subcommand)]
+    Ncp(cmd::ncp::NcpCmd),
+    /// DIVA entitlement: sign and verify messages, run the entitlement service.
+    #[command(subcommand)]
+    Entitlement(cmd::entitlement::EntitlementCmd),
+    /// Serve the loopback emulators of the KMS and the NCP API until Ctrl-C.
+    Sandbox(cmd::sandbox::SandboxArgs),
+    /// Run every capability end to end on loopback emulators and explain what happened.
+    Demo(cmd::demo::DemoArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let result = match cli.command {
+        Command::Token(c) => cmd::token::run(c),
+        Command::Policy(c) => cmd::policy::run(c),
+        Command::Cpix(c) => cmd::cpix::run(c),
+        Command::Pssh(c) => cmd::pssh::run(c),
+        Command::Ncp(c) => cmd::ncp::run(c),
+        Command::Entitlement(c) => cmd::entitlement::run(c),
+        Command::Sandbox(a) => cmd::sandbox::run(a),
+        Command::Demo(a) => cmd::demo::run(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report(),
+    }
+}
+
+/// Logs go to stderr, filtered by `RUST_LOG` (default: warnings only), so stdout stays clean JSON.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
