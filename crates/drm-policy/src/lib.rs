@@ -1,1 +1,5 @@
 #![doc = include_str!("../README.md")]
+
+pub mod ids;
+
+pub use ids::{InvalidKeyId, InvalidTrackType, KeyId, TrackType};
