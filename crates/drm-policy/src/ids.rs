@@ -267,3 +267,22 @@ mod tests {
         assert_eq!(hex_lower(&[0x0a, 0xff]), "0aff");
     }
 }
+
+/// A text or number outside a closed value set.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{value:?} is not a valid {kind}")]
+pub struct UnknownValue {
+    /// The value set, e.g. `HdcpVersion`.
+    pub kind: &'static str,
+    /// The rejected value (at most 64 characters of it).
+    pub value: String,
+}
+
+impl UnknownValue {
+    pub(crate) fn new(kind: &'static str, value: &str) -> Self {
+        Self {
+            kind,
+            value: value.chars().take(64).collect(),
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! The two JSON text styles that DoveRunner's official samples produce.
+//!
+//! The policy JSON is encrypted and hashed, so its exact bytes decide the token bytes:
+//!
+//! - [`JsonStyle::Compact`] — `,` and `:` separators, non-ASCII written as raw UTF-8: what the
+//!   Java sample (Jackson) and the server-side docs produce. The default.
+//! - [`JsonStyle::Python`] — `", "` and `": "` separators, every non-ASCII character escaped as
+//!   `\uXXXX` (lower-case hex, surrogate pairs above U+FFFF), `/` not escaped: what the Python
+//!   sample's `json.dumps` produces, so its tokens can be matched byte for byte.
+//!
+//! Both carry the same data; the server parses either.
+
+use std::fmt::Write as _;
+
+/// A JSON text style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum JsonStyle {
+    /// Compact separators, raw UTF-8 (Java sample, docs). The default.
+    #[default]
+    Compact,
+    /// `", "`/`": "` separators, `\uXXXX` escaping (Python sample).
+    Python,
+}
+
+impl JsonStyle {
+    /// The separator between object members or array items.
+    pub const fn item_separator(self) -> &'static str {
+        match self {
+            JsonStyle::Compact => ",",
+            JsonStyle::Python => ", ",
+        }
+    }
+
+    /// The separator between a key and its value.
+    pub const fn key_separator(self) -> &'static str {
+        match self {
+            JsonStyle::Compact => ":",
+            JsonStyle::Python => ": ",
+        }
+    }
+
+    /// The style's name: `compact` or `python`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            JsonStyle::Compact => "compact",
+            JsonStyle::Python => "python",
+        }
+    }
+}
+
+impl std::str::FromStr for JsonStyle {
+    type Err = crate::ids::UnknownValue;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "compact" => Ok(JsonStyle::Compact),
+            "python" => Ok(JsonStyle::Python),
+            other => Err(crate::ids::UnknownValue::new(
+                "JsonStyle (compact|python)",
+                other,
+            )),
+        }
+    }
+}
+
+/// Appends `text` as a JSON string literal (with quotes) in `style`.
+pub fn write_string(out: &mut String, text: &str, style: JsonStyle) {
+    out.push('"');
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let needs_escape =
+            b < 0x20 || b == b'"' || b == b'\\' || (b >= 0x80 && style == JsonStyle::Python);
+        if !needs_escape {
+            continue;
+        }
+        if b >= 0x80 {
+            // Only reached in Python style; handled per character below.
+            continue;
+        }
+        out.push_str(&text[start..i]);
+        start = i + 1;
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            _ => {
+                let _ = write!(out, "\\u{:04x}", b);
+            }
+        }
+    }
+    let rest = &text[start..];
+    if style == JsonStyle::Python && !rest.is_ascii() {
+        for c in rest.chars() {
+            if c.is_ascii() {
+                out.push(c);
+            } else {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{:04x}", unit);
+                }
+            }
+        }
+    } else {
+        out.push_str(rest);
+    }
+    out.push('"');
+}
+
+/// Writes one JSON object member by member, in the order the caller gives.
+#[derive(Debug)]
+pub struct ObjectWriter<'a> {
+    out: &'a mut String,
+    style: JsonStyle,
+    empty: bool,
+}
+
+impl<'a> ObjectWriter<'a> {
+    /// Opens an object (`{`) at the end of `out`.
+    pub fn begin(out: &'a mut String, style: JsonStyle) -> Self {
+        out.push('{');
+        Self {
+            out,
+            style,
+            empty: true,
+        }
+    }
+
+    /// Writes the key of the next member and returns the buffer for its value.
+    pub fn key(&mut self, key: &str) -> &mut String {
+        if !self.empty {
+            self.out.push_str(self.style.item_separator());
+        }
+        self.empty = false;
+        write_string(self.out, key, self.style);
+        self.out.push_str(self.style.key_separator());
+        self.out
+    }
+
+    /// A string member.
+    pub fn string(&mut self, key: &str, value: &str) {
+        let style = self.style;
+        let out = self.key(key);
+        write_string(out, value, style);
+    }
+
+    /// A boolean member.
+    pub fn bool(&mut self, key: &str, value: bool) {
+        self.key(key).push_str(if value { "true" } else { "false" });
+    }
+
+    /// An integer member.
+    pub fn int(&mut self, key: &str, value: i64) {
+        let _ = write!(self.key(key), "{value}");
+    }
+
+    /// The style in use.
+    pub fn style(&self) -> JsonStyle {
+        self.style
+    }
+
+    /// Closes the object (`}`).
+    pub fn end(self) {
+        self.out.push('}');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit(text: &str, style: JsonStyle) -> String {
+        let mut out = String::new();
+        write_string(&mut out, text, style);
+        out
+    }
+
+    #[test]
+    fn python_style_escapes_like_json_dumps() {
+        assert_eq!(
+            lit("사용자-é", JsonStyle::Python),
+            r#""\uc0ac\uc6a9\uc790-\u00e9""#
+        );
+        assert_eq!(lit("😀", JsonStyle::Python), r#""\ud83d\ude00""#);
+        assert_eq!(
+            lit("movies/big buck bunny", JsonStyle::Python),
+            r#""movies/big buck bunny""#
+        );
+        assert_eq!(
+            lit("a\"b\\c\n\u{1}\u{7f}", JsonStyle::Python),
+            "\"a\\\"b\\\\c\\n\\u0001\u{7f}\""
+        );
+    }
+
+    #[test]
+    fn compact_style_keeps_utf8() {
+        assert_eq!(lit("사용자-é", JsonStyle::Compact), "\"사용자-é\"");
+        assert_eq!(lit("tab\there", JsonStyle::Compact), r#""tab\there""#);
+    }
+
+    #[test]
+    fn object_separators() {
+        for (style, expected) in [
+            (JsonStyle::Compact, r#"{"a":1,"b":true,"c":"x"}"#),
+            (JsonStyle::Python, r#"{"a": 1, "b": true, "c": "x"}"#),
+        ] {
+            let mut out = String::new();
+            let mut o = ObjectWriter::begin(&mut out, style);
+            o.int("a", 1);
+            o.bool("b", true);
+            o.string("c", "x");
+            o.end();
+            assert_eq!(out, expected);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! The rules a typed policy must follow beyond its types.
+//!
+//! Stricter than the official Python sample, on purpose (each is a way a policy can be accepted
+//! by the sample and then misbehave on the license server):
+//! - `expire_date` must be a real UTC date and time (`2025-19-59T29:59:59Z` passes the sample's
+//!   regex; not here);
+//! - durations (`license_duration`, `rental_duration`, `playback_duration`, `renewal_duration`)
+//!   and `max_stream_per_user` must be within `0..=2147483647` (the sample accepts `-5`);
+//! - `rental_duration` and `playback_duration` only with `persistent: true` (offline rules);
+//! - a numeric-string `renewal_duration` must be decimal digits only;
+//! - one `security_policy` entry per `track_type`;
+//! - an `external_key` must hold at least one key (code 1018).
+//!
+//! Key material is lower-case hex of exact length and WisePlay values are within their ranges by
+//! construction (see [`crate::read`] for how JSON input is checked).
+
+use crate::codes::{self, ErrorCode};
+use crate::model::*;
+use crate::violation::{PolicyError, Violations};
+
+/// The largest duration the license server takes (a signed 32-bit integer).
+pub const MAX_DURATION: i64 = 2_147_483_647;
+
+impl Policy {
+    /// Checks every rule and returns every violation, or `Ok(())`.
+    ///
+    /// # Errors
+    /// A [`PolicyError`] listing each violation with its JSON path and official code.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        let mut v = Violations::default();
+        self.check_into(&mut v);
+        v.into_result(())
+    }
+
+    pub(crate) fn check_into(&self, v: &mut Violations) {
+        if let Some(p) = &self.playback_policy {
+            check_playback(p, v);
+        }
+        let mut seen = Vec::with_capacity(self.security_policy.len());
+        for (i, entry) in self.security_policy.iter().enumerate() {
+            if seen.contains(&entry.track_type) {
+                v.push(
+                    codes::SECURITY_TRACK_TYPE,
+                    &format!("$.security_policy[{i}].track_type"),
+                    format!(
+                        "track_type {} appears in more than one security_policy entry",
+                        entry.track_type
+                    ),
+                );
+            }
+            seen.push(entry.track_type);
+        }
+        if let Some(e) = &self.external_key {
+            if e.is_empty() {
+                v.push(
+                    codes::EXTERNAL_KEY_EMPTY,
+                    "$.external_key",
+                    "external_key is set but holds no key",
+                );
+            }
+        }
+    }
+}
+
+fn check_range(v: &mut Violations, code: ErrorCode, field: &str, value: Option<i64>) {
+    if let Some(n) = value {
+        if !(0..=MAX_DURATION).contains(&n) {
+            v.push(
+                code,
+                &format!("$.playback_policy.{field}"),
+                format!("{field} must be an integer within 0..={MAX_DURATION}, got {n}"),
+            );
+        }
+    }
+}
+
+fn check_playback(p: &PlaybackPolicy, v: &mut Violations) {
+    check_range(
+        v,
+        codes::LICENSE_DURATION,
+        "license_duration",
+        p.license_duration,
+    );
+    check_range(
+        v,
+        codes::RENTAL_DURATION,
+        "rental_duration",
+        p.rental_duration,
+    );
+    check_range(
+        v,
+        codes::PLAYBACK_DURATION,
+        "playback_duration",
+        p.playback_duration,
+    );
+    check_range(
+        v,
+        codes::MAX_STREAM_PER_USER,
+        "max_stream_per_user",
+        p.max_stream_per_user,
+    );
+    match &p.renewal_duration {
+        Some(RenewalDuration::Seconds(n)) => {
+            check_range(v, codes::RENEWAL_DURATION, "renewal_duration", Some(*n))
+        }
+        Some(RenewalDuration::Text(t)) => {
+            let digits = !t.is_empty() && t.len() <= 10 && t.bytes().all(|b| b.is_ascii_digit());
+            match t.parse::<i64>() {
+                Ok(n) if digits => {
+                    check_range(v, codes::RENEWAL_DURATION, "renewal_duration", Some(n))
+                }
+                _ => v.push(
+                    codes::RENEWAL_DURATION,
+                    "$.playback_policy.renewal_duration",
+                    format!(
+                        "renewal_duration as a string must be decimal digits, got {:?}",
+                        clip(t)
+                    ),
+                ),
+            }
+        }
+        None => {}
+    }
+    if let Some(date) = &p.expire_date {
+        if !is_utc_datetime(date) {
+            v.push(
+                codes::EXPIRE_DATE,
+                "$.playback_policy.expire_date",
+                format!(
+                    "expire_date must be a real UTC time as YYYY-MM-DDTHH:MM:SSZ, got {:?}",
+                    clip(date)
+                ),
+            );
+        }
+    }
+    if p.persistent != Some(true) {
+        for (field, code, set) in [
+            (
+                "rental_duration",
+                codes::RENTAL_DURATION,
+                p.rental_duration.is_some(),
+            ),
+            (
+                "playback_duration",
+                codes::PLAYBACK_DURATION,
+                p.playback_duration.is_some(),
+            ),
+        ] {
+            if set {
+                v.push(
+                    code,
+                    &format!("$.playback_policy.{field}"),
+                    format!("{field} applies to offline licenses only: set persistent to true"),
+                );
+            }
+        }
+    }
+}
+
+/// Whether `text` is exactly `YYYY-MM-DDTHH:MM:SSZ` naming a real instant (no leap seconds).
+pub fn is_utc_datetime(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.len() != 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'Z'
+    {
+        return false;
+    }
+    let num = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (Some(year), Some(month), Some(day), Some(hour), Some(minute), Some(second)) = (
+        num(0..4),
+        num(5..7),
+        num(8..10),
+        num(11..13),
+        num(14..16),
+        num(17..19),
+    ) else {
+        return false;
+    };
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days_in_month).contains(&day) && hour < 24 && minute < 60 && second < 60
+}
+
+/// At most 64 characters of a value, for messages.
+pub(crate) fn clip(text: &str) -> String {
+    text.chars().take(64).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_datetimes() {
+        assert!(is_utc_datetime("2025-12-31T23:59:59Z"));
+        assert!(is_utc_datetime("2024-02-29T00:00:00Z"));
+        for bad in [
+            "2025-02-29T00:00:00Z",
+            "2025-19-59T29:59:59Z",
+            "2025-,1-01T00:00:00Z",
+            "2025-12-31T23:59:59.000Z",
+            "2025-12-31 23:59:59Z",
+            "2025-12-31T24:00:00Z",
+            "2100-02-29T00:00:00Z",
+        ] {
+            assert!(!is_utc_datetime(bad), "{bad}");
+        }
+    }
+}
