@@ -48,7 +48,7 @@ impl Policy {
     pub fn from_json_value(value: &Value) -> Result<Policy, PolicyError> {
         let mut r = Reader::default();
         let policy = r.policy(value);
-        policy.check_into(&mut r.v);
+        r.finish(&policy);
         r.v.into_result(policy)
     }
 }
@@ -79,13 +79,24 @@ fn read_policy(bytes: &[u8]) -> (Option<Policy>, Vec<Violation>) {
         }
     };
     let policy = r.policy(&value);
-    policy.check_into(&mut r.v);
+    r.finish(&policy);
     (Some(policy), r.v.0)
 }
 
 #[derive(Default)]
 struct Reader {
     v: Violations,
+    /// `external_key` had members (all unreadable): do not also report it as empty.
+    external_had_members: bool,
+}
+
+impl Reader {
+    fn finish(&mut self, policy: &Policy) {
+        policy.check_into(&mut self.v);
+        if self.external_had_members {
+            self.v.0.retain(|v| v.code != codes::EXTERNAL_KEY_EMPTY);
+        }
+    }
 }
 
 fn type_name(value: &Value) -> &'static str {
@@ -710,6 +721,7 @@ impl Reader {
             codes::EXTERNAL_KEY,
             &["mpeg_cenc", "hls_aes", "ncg"],
         );
+        self.external_had_members = !map.is_empty();
         let mut external = ExternalKey::new();
         if let Some(list) = map.get("mpeg_cenc") {
             external.mpeg_cenc = self.list(
