@@ -1,1 +1,511 @@
-//! (being written)
+//! ISO/IEC 23001-7 `pssh` boxes (Protection System Specific Header), versions 0 and 1.
+//!
+//! Layout: `u32be size | "pssh" | u8 version | u24 flags | 16-byte system id |
+//! (v1: u32be KID count, KID[16]…) | u32be data size | data`. DoveRunner's KMS returns
+//! version-0 boxes for Widevine, PlayReady and WisePlay; version-1 boxes carry the KIDs in clear.
+//!
+//! Decoding is bounded ([`MAX_PSSH_LEN`]) and never panics: hostile bytes give a [`PsshError`].
+//!
+//! ```
+//! use drm_cpix::pssh::PsshBox;
+//! use drm_cpix::system::WIDEVINE_SYSTEM_ID;
+//!
+//! let pssh = PsshBox::v0(WIDEVINE_SYSTEM_ID, vec![0x08, 0x01]);
+//! let bytes = pssh.to_bytes().unwrap();
+//! assert_eq!(bytes.len(), 32 + 2);
+//! assert_eq!(PsshBox::parse(&bytes).unwrap(), pssh);
+//! ```
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use drm_policy::KeyId;
+use uuid::Uuid;
+
+use crate::system::DrmSystem;
+
+/// Largest `pssh` box (and largest base64 text, in decoded bytes) the decoder accepts: 1 MiB.
+pub const MAX_PSSH_LEN: usize = 1 << 20;
+
+/// The four-character box type.
+pub const PSSH_BOX_TYPE: [u8; 4] = *b"pssh";
+
+/// Why bytes are not a usable `pssh` box.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PsshError {
+    /// The input ended before a field could be read.
+    #[error(
+        "pssh box truncated: {field} needs {needed} bytes at offset {offset}, {available} left"
+    )]
+    Truncated {
+        /// The field being read.
+        field: &'static str,
+        /// Its offset in the box.
+        offset: usize,
+        /// Bytes it needs.
+        needed: usize,
+        /// Bytes that were left.
+        available: usize,
+    },
+    /// The input is larger than [`MAX_PSSH_LEN`].
+    #[error("pssh input of {len} bytes exceeds the limit of {max} bytes")]
+    TooLarge {
+        /// Input length.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The box type is not `pssh`.
+    #[error("not a pssh box: box type is {found:?}")]
+    NotPssh {
+        /// The box type found (lossy text).
+        found: String,
+    },
+    /// The box size field disagrees with the input length.
+    #[error("pssh box size field says {declared} bytes but {actual} bytes were given")]
+    SizeMismatch {
+        /// The declared box size.
+        declared: u64,
+        /// The input length.
+        actual: usize,
+    },
+    /// A box version other than 0 or 1.
+    #[error("unsupported pssh box version {version} (expected 0 or 1)")]
+    UnsupportedVersion {
+        /// The version byte.
+        version: u8,
+    },
+    /// The v1 KID count does not fit in the box.
+    #[error("pssh KID count {count} does not fit in the remaining {available} bytes")]
+    KidCount {
+        /// The declared count.
+        count: u32,
+        /// Bytes left in the box.
+        available: usize,
+    },
+    /// The data size field disagrees with the remaining bytes.
+    #[error("pssh data size field says {declared} bytes but {available} bytes remain")]
+    DataSizeMismatch {
+        /// The declared data size.
+        declared: u32,
+        /// Bytes left in the box.
+        available: usize,
+    },
+    /// A version-0 box cannot carry KIDs, or a field does not fit its 32-bit size.
+    #[error("cannot encode pssh box: {reason}")]
+    Unencodable {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The text is not standard base64.
+    #[error("pssh text is not valid base64: {reason}")]
+    Base64 {
+        /// The decoder's message (no input echoed).
+        reason: String,
+    },
+}
+
+/// A parsed or to-be-built `pssh` box.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PsshBox {
+    /// Box version: 0 (no KID list) or 1 (KID list).
+    pub version: u8,
+    /// The 24-bit flags (0 in practice).
+    pub flags: u32,
+    /// The DRM system id.
+    pub system_id: Uuid,
+    /// KIDs of a version-1 box (big-endian UUID bytes); empty for version 0.
+    pub key_ids: Vec<KeyId>,
+    /// The system-specific data (Widevine protobuf, PlayReady Header Object, WisePlay JSON…).
+    pub data: Vec<u8>,
+}
+
+impl PsshBox {
+    /// A version-0 box.
+    pub fn v0(system_id: Uuid, data: Vec<u8>) -> Self {
+        Self {
+            version: 0,
+            flags: 0,
+            system_id,
+            key_ids: Vec::new(),
+            data,
+        }
+    }
+
+    /// A version-1 box with a KID list.
+    pub fn v1(system_id: Uuid, key_ids: Vec<KeyId>, data: Vec<u8>) -> Self {
+        Self {
+            version: 1,
+            flags: 0,
+            system_id,
+            key_ids,
+            data,
+        }
+    }
+
+    /// The DRM system, when the system id is one of the nine DoveRunner systems.
+    pub fn drm_system(&self) -> Option<DrmSystem> {
+        DrmSystem::from_uuid(self.system_id)
+    }
+
+    /// The encoded size in bytes.
+    pub fn encoded_len(&self) -> usize {
+        let kids = if self.version >= 1 {
+            4 + 16 * self.key_ids.len()
+        } else {
+            0
+        };
+        4 + 4 + 4 + 16 + kids + 4 + self.data.len()
+    }
+
+    /// Encodes the box.
+    ///
+    /// # Errors
+    /// [`PsshError::UnsupportedVersion`] for a version other than 0/1,
+    /// [`PsshError::Unencodable`] for KIDs in a version-0 box, flags wider than 24 bits or a
+    /// box larger than 4 GiB.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, PsshError> {
+        if self.version > 1 {
+            return Err(PsshError::UnsupportedVersion {
+                version: self.version,
+            });
+        }
+        if self.version == 0 && !self.key_ids.is_empty() {
+            return Err(PsshError::Unencodable {
+                reason: "a version-0 pssh box has no KID list",
+            });
+        }
+        if self.flags > 0x00ff_ffff {
+            return Err(PsshError::Unencodable {
+                reason: "pssh flags are 24 bits",
+            });
+        }
+        let total = self.encoded_len();
+        let size = u32::try_from(total).map_err(|_| PsshError::Unencodable {
+            reason: "pssh box larger than 4 GiB",
+        })?;
+        let mut out = Vec::with_capacity(total);
+        out.extend_from_slice(&size.to_be_bytes());
+        out.extend_from_slice(&PSSH_BOX_TYPE);
+        out.push(self.version);
+        out.extend_from_slice(&self.flags.to_be_bytes()[1..]);
+        out.extend_from_slice(self.system_id.as_bytes());
+        if self.version == 1 {
+            // Cannot overflow: the whole box fits in u32.
+            let count = u32::try_from(self.key_ids.len()).unwrap_or(u32::MAX);
+            out.extend_from_slice(&count.to_be_bytes());
+            for kid in &self.key_ids {
+                out.extend_from_slice(kid.as_bytes());
+            }
+        }
+        let data_len = u32::try_from(self.data.len()).unwrap_or(u32::MAX);
+        out.extend_from_slice(&data_len.to_be_bytes());
+        out.extend_from_slice(&self.data);
+        Ok(out)
+    }
+
+    /// Encodes the box as standard base64 (the form of CPIX `<cpix:PSSH>`).
+    ///
+    /// # Errors
+    /// As [`PsshBox::to_bytes`].
+    pub fn to_base64(&self) -> Result<String, PsshError> {
+        Ok(STANDARD.encode(self.to_bytes()?))
+    }
+
+    /// Parses exactly one box: the size field must equal the input length.
+    ///
+    /// # Errors
+    /// A [`PsshError`] describing the first problem found.
+    pub fn parse(bytes: &[u8]) -> Result<Self, PsshError> {
+        let (pssh, used) = Self::parse_prefix(bytes)?;
+        if used != bytes.len() {
+            return Err(PsshError::SizeMismatch {
+                declared: used as u64,
+                actual: bytes.len(),
+            });
+        }
+        Ok(pssh)
+    }
+
+    /// Parses standard base64 text (surrounding whitespace ignored) holding exactly one box.
+    ///
+    /// # Errors
+    /// [`PsshError::Base64`] or any error of [`PsshBox::parse`].
+    pub fn from_base64(text: &str) -> Result<Self, PsshError> {
+        Self::parse(&decode_base64(text)?)
+    }
+
+    /// Parses one or more concatenated boxes (e.g. Shaka Packager's `--pssh` value).
+    ///
+    /// # Errors
+    /// The first box that fails, or [`PsshError::TooLarge`].
+    pub fn parse_all(bytes: &[u8]) -> Result<Vec<Self>, PsshError> {
+        check_len(bytes.len())?;
+        let mut rest = bytes;
+        let mut boxes = Vec::new();
+        while !rest.is_empty() {
+            let (pssh, used) = Self::parse_prefix(rest)?;
+            boxes.push(pssh);
+            rest = rest.get(used..).unwrap_or_default();
+        }
+        Ok(boxes)
+    }
+
+    /// Parses the box at the start of `bytes`; returns it and the number of bytes it used.
+    fn parse_prefix(bytes: &[u8]) -> Result<(Self, usize), PsshError> {
+        check_len(bytes.len())?;
+        let mut r = Reader::new(bytes);
+        let size32 = r.u32("size")?;
+        let box_type = r.take("box type", 4)?;
+        if box_type != PSSH_BOX_TYPE {
+            return Err(PsshError::NotPssh {
+                found: String::from_utf8_lossy(box_type).chars().take(8).collect(),
+            });
+        }
+        let declared: u64 = match size32 {
+            1 => {
+                let hi = u64::from(r.u32("largesize")?);
+                let lo = u64::from(r.u32("largesize")?);
+                hi << 32 | lo
+            }
+            0 => bytes.len() as u64,
+            n => u64::from(n),
+        };
+        let header = r.pos as u64;
+        if declared < header || declared > bytes.len() as u64 {
+            return Err(PsshError::SizeMismatch {
+                declared,
+                actual: bytes.len(),
+            });
+        }
+        // `declared` <= bytes.len(), so it fits in usize.
+        let end = usize::try_from(declared).unwrap_or(bytes.len());
+        let mut r = Reader {
+            bytes: bytes.get(..end).unwrap_or_default(),
+            pos: r.pos,
+        };
+        let version = r.u8("version")?;
+        if version > 1 {
+            return Err(PsshError::UnsupportedVersion { version });
+        }
+        let flags_bytes = r.take("flags", 3)?;
+        let flags = flags_bytes
+            .iter()
+            .fold(0u32, |acc, b| acc << 8 | u32::from(*b));
+        let system_id = Uuid::from_bytes(r.array16("system id")?);
+        let mut key_ids = Vec::new();
+        if version == 1 {
+            let count = r.u32("KID count")?;
+            let available = r.remaining();
+            let needed = usize::try_from(count)
+                .ok()
+                .and_then(|c| c.checked_mul(16))
+                .filter(|n| *n <= available)
+                .ok_or(PsshError::KidCount { count, available })?;
+            key_ids.reserve(needed / 16);
+            for _ in 0..count {
+                key_ids.push(KeyId::from_bytes(r.array16("KID")?));
+            }
+        }
+        let data_size = r.u32("data size")?;
+        let available = r.remaining();
+        if usize::try_from(data_size).ok() != Some(available) {
+            return Err(PsshError::DataSizeMismatch {
+                declared: data_size,
+                available,
+            });
+        }
+        let data = r.take("data", available)?.to_vec();
+        Ok((
+            Self {
+                version,
+                flags,
+                system_id,
+                key_ids,
+                data,
+            },
+            end,
+        ))
+    }
+}
+
+/// Decodes standard base64 (padding required, surrounding whitespace ignored), bounded by
+/// [`MAX_PSSH_LEN`]. Shared by the PSSH-family decoders.
+pub(crate) fn decode_base64(text: &str) -> Result<Vec<u8>, PsshError> {
+    let text = text.trim();
+    // 4 characters per 3 bytes; refuse before decoding anything huge.
+    if text.len() / 4 * 3 > MAX_PSSH_LEN {
+        return Err(PsshError::TooLarge {
+            len: text.len() / 4 * 3,
+            max: MAX_PSSH_LEN,
+        });
+    }
+    STANDARD.decode(text).map_err(|e| PsshError::Base64 {
+        reason: e.to_string(),
+    })
+}
+
+fn check_len(len: usize) -> Result<(), PsshError> {
+    if len > MAX_PSSH_LEN {
+        Err(PsshError::TooLarge {
+            len,
+            max: MAX_PSSH_LEN,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// A bounds-checked big-endian reader.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self { bytes, pos: 0 }
+    }
+
+    fn remaining(&self) -> usize {
+        self.bytes.len().saturating_sub(self.pos)
+    }
+
+    fn take(&mut self, field: &'static str, n: usize) -> Result<&'a [u8], PsshError> {
+        let slice = self
+            .pos
+            .checked_add(n)
+            .and_then(|end| self.bytes.get(self.pos..end))
+            .ok_or(PsshError::Truncated {
+                field,
+                offset: self.pos,
+                needed: n,
+                available: self.remaining(),
+            })?;
+        self.pos += n;
+        Ok(slice)
+    }
+
+    fn u8(&mut self, field: &'static str) -> Result<u8, PsshError> {
+        Ok(self.take(field, 1)?.first().copied().unwrap_or_default())
+    }
+
+    fn u32(&mut self, field: &'static str) -> Result<u32, PsshError> {
+        let b = self.take(field, 4)?;
+        let mut a = [0u8; 4];
+        a.copy_from_slice(b);
+        Ok(u32::from_be_bytes(a))
+    }
+
+    fn array16(&mut self, field: &'static str) -> Result<[u8; 16], PsshError> {
+        let b = self.take(field, 16)?;
+        let mut a = [0u8; 16];
+        a.copy_from_slice(b);
+        Ok(a)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::system::{PLAYREADY_SYSTEM_ID, WIDEVINE_SYSTEM_ID};
+
+    const SEED_A: &str = "AAAATHBzc2gAAAAA7e+LqXnWSs6jyCfc1R0h7QAAACwIARIQy7w4trUNq1P4Jj4Gtzgqoxo\
+                          MaW5rYWVudHdvcmtzIghkZW1vdGVzdA==";
+
+    #[test]
+    fn seed_a_parses_and_reencodes() {
+        let b = PsshBox::from_base64(SEED_A).unwrap();
+        assert_eq!(b.version, 0);
+        assert_eq!(b.system_id, WIDEVINE_SYSTEM_ID);
+        assert_eq!(b.drm_system(), Some(DrmSystem::Widevine));
+        assert_eq!(b.data.len(), 44);
+        assert_eq!(b.to_base64().unwrap(), SEED_A);
+    }
+
+    #[test]
+    fn v1_round_trip() {
+        let kids = vec![
+            "cbbc38b6-b50d-ab53-f826-3e06b7382aa3".parse().unwrap(),
+            "e2b281ba-fba5-8760-cfa6-5ae6f3ddd630".parse().unwrap(),
+        ];
+        let b = PsshBox::v1(PLAYREADY_SYSTEM_ID, kids, b"abc".to_vec());
+        let bytes = b.to_bytes().unwrap();
+        assert_eq!(bytes.len(), b.encoded_len());
+        assert_eq!(bytes.len(), 32 + 4 + 32 + 3);
+        assert_eq!(PsshBox::parse(&bytes).unwrap(), b);
+    }
+
+    #[test]
+    fn concatenated_boxes() {
+        let a = PsshBox::v0(WIDEVINE_SYSTEM_ID, vec![1, 2, 3]);
+        let b = PsshBox::v0(PLAYREADY_SYSTEM_ID, vec![]);
+        let mut bytes = a.to_bytes().unwrap();
+        bytes.extend(b.to_bytes().unwrap());
+        assert_eq!(PsshBox::parse_all(&bytes).unwrap(), vec![a, b]);
+        assert!(matches!(
+            PsshBox::parse(&bytes),
+            Err(PsshError::SizeMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn largesize_form() {
+        let mut bytes = vec![0, 0, 0, 1];
+        bytes.extend_from_slice(b"pssh");
+        bytes.extend_from_slice(&(8u64 + 8 + 4 + 16 + 4).to_be_bytes());
+        bytes.extend_from_slice(&[0, 0, 0, 0]);
+        bytes.extend_from_slice(WIDEVINE_SYSTEM_ID.as_bytes());
+        bytes.extend_from_slice(&[0, 0, 0, 0]);
+        let b = PsshBox::parse(&bytes).unwrap();
+        assert!(b.data.is_empty());
+    }
+
+    #[test]
+    fn hostile_inputs_are_typed_errors() {
+        let good = PsshBox::v0(WIDEVINE_SYSTEM_ID, vec![9; 10])
+            .to_bytes()
+            .unwrap();
+        for cut in 0..good.len() {
+            assert!(PsshBox::parse(&good[..cut]).is_err(), "cut {cut}");
+        }
+        let mut bad_type = good.clone();
+        bad_type[4] = b'm';
+        assert!(matches!(
+            PsshBox::parse(&bad_type),
+            Err(PsshError::NotPssh { .. })
+        ));
+        let mut bad_version = good.clone();
+        bad_version[8] = 2;
+        assert_eq!(
+            PsshBox::parse(&bad_version),
+            Err(PsshError::UnsupportedVersion { version: 2 })
+        );
+        let mut bad_data = good.clone();
+        bad_data[31] = 11;
+        assert!(matches!(
+            PsshBox::parse(&bad_data),
+            Err(PsshError::DataSizeMismatch { .. })
+        ));
+        let mut huge_count = PsshBox::v1(WIDEVINE_SYSTEM_ID, vec![], vec![])
+            .to_bytes()
+            .unwrap();
+        huge_count[28..32].copy_from_slice(&u32::MAX.to_be_bytes());
+        assert!(matches!(
+            PsshBox::parse(&huge_count),
+            Err(PsshError::KidCount { .. })
+        ));
+        assert!(matches!(
+            PsshBox::from_base64("not base64!"),
+            Err(PsshError::Base64 { .. })
+        ));
+    }
+
+    #[test]
+    fn v0_with_kids_is_unencodable() {
+        let mut b = PsshBox::v0(WIDEVINE_SYSTEM_ID, vec![]);
+        b.key_ids.push(KeyId::from_bytes([1; 16]));
+        assert!(matches!(b.to_bytes(), Err(PsshError::Unencodable { .. })));
+    }
+}
