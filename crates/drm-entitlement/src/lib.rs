@@ -1,16 +1,20 @@
 #![doc = include_str!("../README.md")]
 
 pub mod codes;
+mod entitler;
 mod error;
 mod json;
 mod message;
 mod numfmt;
 mod render;
+pub mod replay;
 mod request;
 mod response;
 mod secret;
 mod signature;
+mod verifier;
 
+pub use entitler::{Channel, Decision, DecisionFuture, EntitlementQuery, Entitler, Rule, RuleSet};
 pub use error::{FieldError, JsonError, ParseNameError, SignError, VerifyError};
 pub use json::{DEFAULT_MAX_BODY_BYTES, JsonObject, Number, Value};
 pub use message::{REQUEST_KEYS, RESPONSE_KEYS, SIGNATURE_KEY, request_message, response_message};
@@ -25,3 +29,4 @@ pub use signature::{
     Signature, request_challenge, sign_request, sign_request_in_place, sign_response,
     sign_response_in_place, signature_of, verify_request, verify_response,
 };
+pub use verifier::{RejectReason, Rejection, VerifiedRequest, Verifier, check_replay};
