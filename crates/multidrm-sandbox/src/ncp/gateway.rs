@@ -1,0 +1,287 @@
+//! The emulated API Gateway: required headers, the ±5-minute clock window and signature v2,
+//! verified with the same pure signer the client uses (`ncp_policy_api::signature`).
+
+use axum::http::HeaderMap;
+use ncp_policy_api::signature::{
+    DEFAULT_REGION_CODE, HEADER_ACCESS_KEY, HEADER_REGION_CODE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
+    verify,
+};
+use ncp_policy_api::{AccessKey, SecretKey};
+
+use super::errors::GatewayRejection;
+
+/// What the gateway accepts.
+pub(crate) struct GatewayRules<'a> {
+    pub(crate) access_key: &'a AccessKey,
+    pub(crate) secret_key: &'a SecretKey,
+    pub(crate) max_skew_ms: u64,
+    pub(crate) strict_headers: bool,
+}
+
+/// A header's value as text; absent, empty or non-UTF-8 counts as missing.
+pub(crate) fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .filter(|value| !value.trim().is_empty())
+}
+
+/// Checks a request the way the gateway does, in this order: the three authentication headers
+/// are present, the access key is known, the timestamp is canonical decimal milliseconds within
+/// `max_skew_ms` of `now_ms`, the signature over `METHOD target\ntimestamp\naccess-key` (target
+/// exactly as received, query included) matches; then, when strict, `x-ncp-region_code: KR`
+/// and a JSON `Content-Type`.
+pub(crate) fn check(
+    headers: &HeaderMap,
+    method: &str,
+    target: &str,
+    now_ms: i64,
+    rules: &GatewayRules<'_>,
+) -> Result<(), GatewayRejection> {
+    let timestamp =
+        header(headers, HEADER_TIMESTAMP).ok_or(GatewayRejection::MissingAuthHeader {
+            header: HEADER_TIMESTAMP,
+        })?;
+    let access_key =
+        header(headers, HEADER_ACCESS_KEY).ok_or(GatewayRejection::MissingAuthHeader {
+            header: HEADER_ACCESS_KEY,
+        })?;
+    let signature =
+        header(headers, HEADER_SIGNATURE).ok_or(GatewayRejection::MissingAuthHeader {
+            header: HEADER_SIGNATURE,
+        })?;
+    if access_key != rules.access_key.expose_secret() {
+        return Err(GatewayRejection::UnknownAccessKey);
+    }
+    let timestamp_ms = parse_timestamp(timestamp).ok_or(GatewayRejection::MalformedTimestamp)?;
+    let skew_ms = i64::try_from(timestamp_ms)
+        .unwrap_or(i64::MAX)
+        .saturating_sub(now_ms);
+    if skew_ms.unsigned_abs() > rules.max_skew_ms {
+        return Err(GatewayRejection::TimestampOutOfWindow { skew_ms });
+    }
+    if !verify(
+        method,
+        target,
+        timestamp_ms,
+        rules.access_key,
+        rules.secret_key,
+        signature,
+    ) {
+        return Err(GatewayRejection::SignatureMismatch);
+    }
+    if rules.strict_headers {
+        let region_ok = header(headers, HEADER_REGION_CODE)
+            .is_some_and(|region| region.trim().eq_ignore_ascii_case(DEFAULT_REGION_CODE));
+        if !region_ok {
+            return Err(GatewayRejection::BadHeader {
+                header: HEADER_REGION_CODE,
+            });
+        }
+        let json_ok = header(headers, "content-type").is_some_and(|value| {
+            value
+                .split(';')
+                .next()
+                .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+        });
+        if !json_ok {
+            return Err(GatewayRejection::BadHeader {
+                header: "Content-Type",
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Decimal milliseconds in canonical form (digits only, no leading zero): the signer renders
+/// the number it signs, so any other spelling could never verify.
+fn parse_timestamp(text: &str) -> Option<u64> {
+    let canonical = !text.is_empty()
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'));
+    canonical.then(|| text.parse().ok()).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+    use ncp_policy_api::signature::sign;
+
+    use super::*;
+
+    const NOW: i64 = 1_700_000_000_000;
+    const TARGET: &str = "/api/v1/policy?pageNo=1&pageSize=20";
+
+    fn keys() -> (AccessKey, SecretKey) {
+        (AccessKey::new("AK"), SecretKey::new("SK"))
+    }
+
+    fn signed(method: &str, target: &str, ts: i64, secret: &str) -> HeaderMap {
+        let (ak, _) = keys();
+        let signature = sign(
+            method,
+            target,
+            u64::try_from(ts).expect("positive"),
+            &ak,
+            &SecretKey::new(secret),
+        );
+        let mut headers = HeaderMap::new();
+        let pairs = [
+            (HEADER_TIMESTAMP, ts.to_string()),
+            (HEADER_ACCESS_KEY, "AK".to_owned()),
+            (HEADER_SIGNATURE, signature),
+            (HEADER_REGION_CODE, "KR".to_owned()),
+            ("content-type", "application/json".to_owned()),
+        ];
+        for (name, value) in pairs {
+            headers.insert(name, HeaderValue::from_str(&value).expect("header"));
+        }
+        headers
+    }
+
+    fn run(headers: &HeaderMap, method: &str, target: &str) -> Result<(), GatewayRejection> {
+        let (ak, sk) = keys();
+        let rules = GatewayRules {
+            access_key: &ak,
+            secret_key: &sk,
+            max_skew_ms: 300_000,
+            strict_headers: true,
+        };
+        check(headers, method, target, NOW, &rules)
+    }
+
+    #[test]
+    fn accepts_a_good_request() {
+        assert_eq!(
+            run(&signed("GET", TARGET, NOW, "SK"), "GET", TARGET),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn wrong_secret() {
+        assert_eq!(
+            run(&signed("GET", TARGET, NOW, "other"), "GET", TARGET),
+            Err(GatewayRejection::SignatureMismatch)
+        );
+    }
+
+    #[test]
+    fn target_and_method_are_signed() {
+        let headers = signed("GET", TARGET, NOW, "SK");
+        assert_eq!(
+            run(&headers, "GET", "/api/v1/policy?pageNo=2&pageSize=20"),
+            Err(GatewayRejection::SignatureMismatch)
+        );
+        assert_eq!(
+            run(&headers, "GET", "/api/v1/policy?pageSize=20&pageNo=1"),
+            Err(GatewayRejection::SignatureMismatch),
+            "query order matters"
+        );
+        assert_eq!(
+            run(&headers, "DELETE", TARGET),
+            Err(GatewayRejection::SignatureMismatch)
+        );
+    }
+
+    #[test]
+    fn clock_window_edges() {
+        for (offset, ok) in [
+            (300_000, true),
+            (-300_000, true),
+            (300_001, false),
+            (-300_001, false),
+        ] {
+            let result = run(&signed("GET", TARGET, NOW + offset, "SK"), "GET", TARGET);
+            if ok {
+                assert_eq!(result, Ok(()), "{offset}");
+            } else {
+                assert_eq!(
+                    result,
+                    Err(GatewayRejection::TimestampOutOfWindow { skew_ms: offset }),
+                    "{offset}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn missing_headers_in_order() {
+        for name in [HEADER_TIMESTAMP, HEADER_ACCESS_KEY, HEADER_SIGNATURE] {
+            let mut headers = signed("GET", TARGET, NOW, "SK");
+            headers.remove(name);
+            assert_eq!(
+                run(&headers, "GET", TARGET),
+                Err(GatewayRejection::MissingAuthHeader { header: name })
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_access_key() {
+        let mut headers = signed("GET", TARGET, NOW, "SK");
+        headers.insert(HEADER_ACCESS_KEY, HeaderValue::from_static("someone-else"));
+        assert_eq!(
+            run(&headers, "GET", TARGET),
+            Err(GatewayRejection::UnknownAccessKey)
+        );
+    }
+
+    #[test]
+    fn malformed_timestamps() {
+        for bad in [
+            "abc",
+            "1700000000000.0",
+            "-1",
+            "+1700000000000",
+            "01700000000000",
+            "1.7e12",
+        ] {
+            let mut headers = signed("GET", TARGET, NOW, "SK");
+            headers.insert(
+                HEADER_TIMESTAMP,
+                HeaderValue::from_str(bad).expect("header"),
+            );
+            assert_eq!(
+                run(&headers, "GET", TARGET),
+                Err(GatewayRejection::MalformedTimestamp),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn seconds_instead_of_milliseconds_is_out_of_window() {
+        let headers = signed("GET", TARGET, NOW / 1000, "SK");
+        assert!(matches!(
+            run(&headers, "GET", TARGET),
+            Err(GatewayRejection::TimestampOutOfWindow { .. })
+        ));
+    }
+
+    #[test]
+    fn strict_headers() {
+        let mut headers = signed("GET", TARGET, NOW, "SK");
+        headers.remove(HEADER_REGION_CODE);
+        assert_eq!(
+            run(&headers, "GET", TARGET),
+            Err(GatewayRejection::BadHeader {
+                header: HEADER_REGION_CODE
+            })
+        );
+        let mut headers = signed("GET", TARGET, NOW, "SK");
+        headers.insert("content-type", HeaderValue::from_static("text/plain"));
+        assert_eq!(
+            run(&headers, "GET", TARGET),
+            Err(GatewayRejection::BadHeader {
+                header: "Content-Type"
+            })
+        );
+        let mut headers = signed("GET", TARGET, NOW, "SK");
+        headers.insert(
+            "content-type",
+            HeaderValue::from_static("Application/JSON; charset=UTF-8"),
+        );
+        assert_eq!(run(&headers, "GET", TARGET), Ok(()));
+    }
+}
