@@ -1,1 +1,28 @@
 #![doc = include_str!("../README.md")]
+
+mod credentials;
+mod drm_type;
+pub mod envelope;
+mod error;
+mod mint;
+mod prepared;
+mod timestamp;
+
+pub use credentials::{AccessKey, MAX_ID_BYTES, SiteCredentials, SiteId, SiteKey};
+pub use drm_policy::{ErrorCode, JsonStyle, Policy, codes};
+pub use drm_type::{DrmType, ResponseFormat};
+pub use error::{DRM_TYPE_SERVER_CODE, TokenError};
+pub use mint::{TokenMinter, TokenRequest};
+pub use prepared::PreparedPolicy;
+pub use timestamp::Timestamp;
+
+/// The HTTP header (or URL parameter) that carries the token on a license request, as in the
+/// DoveRunner/PallyCon docs.
+pub const PALLYCON_CUSTOMDATA_HEADER: &str = "pallycon-customdata-v2";
+
+/// The same header under the DoveRunner name, as the 2025 DoveRunner proxy sample sends it.
+pub const DOVERUNNER_CUSTOMDATA_HEADER: &str = "doverunner-customdata-v2";
+
+/// How long the license server accepts a token after its timestamp, by default (a per-site
+/// setting in the DoveRunner Console).
+pub const DEFAULT_VALIDITY_SECS: i64 = 600;

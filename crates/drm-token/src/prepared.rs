@@ -1,0 +1,146 @@
+//! A policy encrypted once for one site key and JSON style, reused for every token.
+
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use drm_policy::read::MAX_POLICY_BYTES;
+use drm_policy::{JsonStyle, Policy};
+use zeroize::Zeroize;
+
+use crate::credentials::SiteCredentials;
+use crate::envelope::encrypt_into;
+use crate::error::TokenError;
+
+/// A policy encrypted once: the token's `policy` field depends only on the site key and the
+/// policy text, so one `PreparedPolicy` serves every user, content and timestamp of a site.
+///
+/// Minting with a prepared policy costs one SHA-256 and a base64 pass, never an AES encryption.
+/// The policy plaintext is not kept (it can hold content keys); the ciphertext is.
+///
+/// ```
+/// use drm_policy::{JsonStyle, PlaybackPolicy, Policy};
+/// use drm_token::{DrmType, PreparedPolicy, SiteCredentials, Timestamp, TokenRequest};
+///
+/// let creds = SiteCredentials::from_strs("TUTO", "lU5D8s3PWoLls3PWFWkClULlFWk5D8oC", "LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20")?;
+/// let policy = Policy::new().playback(PlaybackPolicy::new().persistent(false).license_duration(3600));
+/// let prepared = PreparedPolicy::new(&policy, &creds, JsonStyle::Compact)?;
+/// let ts = Timestamp::parse("2025-06-01T12:34:56Z")?;
+/// let a = TokenRequest::new(DrmType::Widevine, "alice", "movie-1").mint(&creds, &prepared, ts)?;
+/// let b = TokenRequest::new(DrmType::FairPlay, "bob", "movie-2").mint(&creds, &prepared, ts)?;
+/// assert_ne!(a, b);
+/// # Ok::<(), drm_token::TokenError>(())
+/// ```
+#[derive(Clone)]
+pub struct PreparedPolicy {
+    /// The `policy` field: base64 of the ciphertext.
+    b64: String,
+    style: JsonStyle,
+    key_tag: [u8; 32],
+    /// For each alignment `r` (the length of the token JSON before the field, modulo 3): the
+    /// base64 of the field's whole 3-byte groups after its first `(3 - r) % 3` bytes. The token
+    /// JSON is base64-encoded as a whole; these precomputed middles skip re-encoding the
+    /// (largest) policy part of it for every token.
+    mids: [Vec<u8>; 3],
+}
+
+impl PreparedPolicy {
+    /// Validates `policy`, writes it in `style` and encrypts it with the site key of `creds`.
+    ///
+    /// # Errors
+    /// [`TokenError::Policy`] with every violation when the policy breaks a rule.
+    pub fn new(
+        policy: &Policy,
+        creds: &SiteCredentials,
+        style: JsonStyle,
+    ) -> Result<Self, TokenError> {
+        policy.validate()?;
+        let mut text = policy.to_json(style);
+        let prepared = Self::from_plaintext(&text, creds, style);
+        text.zeroize();
+        prepared
+    }
+
+    /// Reads, validates and prepares a policy JSON document. The token carries the policy in
+    /// the canonical form of `style` (spec key order, unset fields omitted), not the input text.
+    ///
+    /// # Errors
+    /// [`TokenError::Policy`] with every violation, each with its path and official code.
+    pub fn from_json(
+        text: &str,
+        creds: &SiteCredentials,
+        style: JsonStyle,
+    ) -> Result<Self, TokenError> {
+        let policy = Policy::from_json(text)?;
+        Self::new(&policy, creds, style)
+    }
+
+    /// Encrypts `plaintext` verbatim, without reading or validating it — for reproducing the
+    /// bytes of another implementation (e.g. the Python sample's `external_policy` output).
+    /// `style` is the style of the token JSON minted with it.
+    ///
+    /// # Errors
+    /// [`TokenError::Missing`] (1005) for an empty text, [`TokenError::PolicyTooLarge`] above
+    /// [`MAX_POLICY_BYTES`].
+    pub fn from_plaintext(
+        plaintext: &str,
+        creds: &SiteCredentials,
+        style: JsonStyle,
+    ) -> Result<Self, TokenError> {
+        if plaintext.is_empty() {
+            return Err(TokenError::missing(
+                drm_policy::codes::POLICY_REQUIRED,
+                "policy",
+            ));
+        }
+        if plaintext.len() > MAX_POLICY_BYTES {
+            return Err(TokenError::PolicyTooLarge {
+                len: plaintext.len(),
+                limit: MAX_POLICY_BYTES,
+            });
+        }
+        let mut cipher = Vec::new();
+        encrypt_into(plaintext.as_bytes(), creds.site_key(), &mut cipher);
+        let b64 = STANDARD.encode(&cipher);
+        let mids = [0usize, 1, 2].map(|r| {
+            let skip = (3 - r) % 3;
+            let body = b64.as_bytes().get(skip..).unwrap_or_default();
+            let whole = body.len() / 3 * 3;
+            STANDARD.encode(&body[..whole]).into_bytes()
+        });
+        Ok(Self {
+            b64,
+            style,
+            key_tag: *creds.key_tag(),
+            mids,
+        })
+    }
+
+    /// The token's `policy` field (base64 text).
+    pub fn policy_field(&self) -> &str {
+        &self.b64
+    }
+
+    /// The JSON style of the policy text and of the token JSON minted with it.
+    pub fn style(&self) -> JsonStyle {
+        self.style
+    }
+
+    /// Whether this policy was encrypted with the site key of `creds`.
+    pub fn is_for(&self, creds: &SiteCredentials) -> bool {
+        self.key_tag == *creds.key_tag()
+    }
+
+    pub(crate) fn mid(&self, alignment: usize) -> &[u8] {
+        &self.mids[alignment % 3]
+    }
+}
+
+impl fmt::Debug for PreparedPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PreparedPolicy")
+            .field("style", &self.style)
+            .field("policy_field_len", &self.b64.len())
+            .finish_non_exhaustive()
+    }
+}
