@@ -283,4 +283,42 @@ mod tests {
             })
         ));
     }
+
+    #[test]
+    fn hostile_bodies_are_refused_without_panicking() {
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let deep_object = format!("{}1{}", "{\"a\":".repeat(5_000), "}".repeat(5_000));
+        let bodies: Vec<Vec<u8>> = vec![
+            deep.into_bytes(),
+            deep_object.into_bytes(),
+            b"{\"policyName\": 1e400}".to_vec(),
+            b"{\"policyName\": \"\\u0000ab\"}".to_vec(),
+            "{\"policyName\": \"\u{d55c}\u{ad6d}\u{c5b4}\"}"
+                .as_bytes()
+                .to_vec(),
+            vec![0xff, 0xfe, 0x00],
+            b"{\"persistent\": true, \"rentalDuration\": 18446744073709551616}".to_vec(),
+            b"{\"drmPolicyConfig\": [{\"widevine\": {}}]}".to_vec(),
+            b"{\"siteName\": {\"nested\": true}}".to_vec(),
+        ];
+        let mut store = Store::new(0);
+        for body in &bodies {
+            for path in ["/api/v1/policy", "/api/v1/sites"] {
+                let answer = dispatch(&mut store, &request("POST", path, None, body));
+                assert!(
+                    matches!(
+                        answer,
+                        Answer::Service(ServiceError {
+                            code: ServiceErrorCode::JsonParseFailed
+                                | ServiceErrorCode::InvalidParameter,
+                            ..
+                        })
+                    ),
+                    "{path}: {answer:?}"
+                );
+            }
+        }
+        assert_eq!(store.policy_count(), 1);
+        assert_eq!(store.site_count(), 0);
+    }
 }
