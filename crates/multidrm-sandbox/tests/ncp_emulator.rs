@@ -981,7 +981,10 @@ async fn delayed_responses_hit_a_client_timeout() {
         .expect("the one-shot delay is used up");
     assert_eq!(reply.status, 200);
 
-    api.sandbox.ncp().faults().set_delay(Duration::from_secs(20));
+    api.sandbox
+        .ncp()
+        .faults()
+        .set_delay(Duration::from_secs(20));
     let error = api
         .send(&impatient, "GET", "/api/v1/policy", None, &api.signing())
         .await
