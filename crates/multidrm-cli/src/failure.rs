@@ -3,6 +3,8 @@
 //! The contract (`shared/design.md`): 1 for rejected input (with the official error code where one
 //! exists), 2 for usage errors, 3 for remote/transport failures. Messages never carry secrets.
 
+#![allow(dead_code)] // shared by every command module; not all use every helper
+
 use std::fmt;
 use std::process::ExitCode;
 

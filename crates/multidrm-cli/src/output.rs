@@ -1,5 +1,7 @@
 //! Shared output helpers: JSON documents on stdout, a runtime for network commands.
 
+#![allow(dead_code)] // shared by every command module; not all use every helper
+
 use std::io::Write;
 
 use crate::failure::Failure;
