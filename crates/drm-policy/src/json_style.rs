@@ -64,50 +64,56 @@ impl std::str::FromStr for JsonStyle {
 }
 
 /// Appends `text` as a JSON string literal (with quotes) in `style`.
+///
+/// Both styles escape `"`, `\\` and control characters (`\n`, `\r`, `\t`, `\b`, `\f`, else
+/// `\u00XX`) and never escape `/`. [`JsonStyle::Python`] also escapes DEL and every non-ASCII
+/// character as `\uXXXX` (lower-case hex; UTF-16 surrogate pairs above U+FFFF), exactly as
+/// Python's `json.dumps` with `ensure_ascii=True`.
 pub fn write_string(out: &mut String, text: &str, style: JsonStyle) {
     out.push('"');
     let bytes = text.as_bytes();
+    let python = style == JsonStyle::Python;
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let needs_escape =
-            b < 0x20 || b == b'"' || b == b'\\' || (b >= 0x80 && style == JsonStyle::Python);
-        if !needs_escape {
-            continue;
-        }
-        if b >= 0x80 {
-            // Only reached in Python style; handled per character below.
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let plain = match b {
+            0x20..=0x7e => b != b'"' && b != b'\\',
+            0x7f => !python,
+            0x80.. => !python,
+            _ => false,
+        };
+        if plain {
+            i += 1;
             continue;
         }
         out.push_str(&text[start..i]);
-        start = i + 1;
-        match b {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            0x08 => out.push_str("\\b"),
-            0x0c => out.push_str("\\f"),
-            _ => {
-                let _ = write!(out, "\\u{:04x}", b);
+        if b >= 0x80 {
+            // Python style: one whole character, as UTF-16 code units.
+            let c = text[i..].chars().next().unwrap_or('\u{fffd}');
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{:04x}", unit);
             }
-        }
-    }
-    let rest = &text[start..];
-    if style == JsonStyle::Python && !rest.is_ascii() {
-        for c in rest.chars() {
-            if c.is_ascii() {
-                out.push(c);
-            } else {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    let _ = write!(out, "\\u{:04x}", unit);
+            i += c.len_utf8();
+        } else {
+            match b {
+                b'"' => out.push_str("\\\""),
+                b'\\' => out.push_str("\\\\"),
+                b'\n' => out.push_str("\\n"),
+                b'\r' => out.push_str("\\r"),
+                b'\t' => out.push_str("\\t"),
+                0x08 => out.push_str("\\b"),
+                0x0c => out.push_str("\\f"),
+                _ => {
+                    let _ = write!(out, "\\u{:04x}", b);
                 }
             }
+            i += 1;
         }
-    } else {
-        out.push_str(rest);
+        start = i;
     }
+    out.push_str(&text[start..]);
     out.push('"');
 }
 
@@ -192,8 +198,15 @@ mod tests {
         );
         assert_eq!(
             lit("a\"b\\c\n\u{1}\u{7f}", JsonStyle::Python),
-            "\"a\\\"b\\\\c\\n\\u0001\u{7f}\""
+            "\"a\\\"b\\\\c\\n\\u0001\\u007f\""
         );
+        // Escapes before and after non-ASCII text (json.dumps output).
+        assert_eq!(
+            lit("a\"b\\c\n\u{1}\u{7f}\u{8}\u{c}\t\r/é😀", JsonStyle::Python),
+            r#""a\"b\\c\n\u0001\u007f\b\f\t\r/\u00e9\ud83d\ude00""#
+        );
+        assert_eq!(lit("¡\\", JsonStyle::Python), r#""\u00a1\\""#);
+        assert_eq!(lit("¡\\\u{7f}", JsonStyle::Compact), "\"¡\\\\\u{7f}\"");
     }
 
     #[test]

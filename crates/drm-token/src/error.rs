@@ -61,6 +61,12 @@ pub enum TokenError {
     /// The prepared policy was encrypted with another site key than the credentials hold.
     #[error("the prepared policy was encrypted with a different site key")]
     PreparedForOtherKey,
+    /// A batch request line is not a JSON object of the token request fields (code 2001).
+    #[error("{reason} (code 2001)")]
+    Request {
+        /// What is wrong (no secret).
+        reason: String,
+    },
     /// The policy JSON is larger than [`drm_policy::read::MAX_POLICY_BYTES`].
     #[error("the policy is {len} bytes; the limit is {limit}")]
     PolicyTooLarge {
@@ -81,8 +87,11 @@ impl TokenError {
             TokenError::KeyRotation => Some(codes::KEY_ROTATION),
             TokenError::DrmType { .. } => Some(ErrorCode(DRM_TYPE_SERVER_CODE)),
             TokenError::Policy(e) => e.first_code(),
-            TokenError::PolicyTooLarge { .. } => Some(codes::JSON_PARSE),
-            TokenError::Timestamp { .. } | TokenError::PreparedForOtherKey => None,
+            TokenError::PolicyTooLarge { .. } | TokenError::Request { .. } => {
+                Some(codes::JSON_PARSE)
+            }
+            TokenError::Timestamp { .. } => Some(ErrorCode(TIMESTAMP_SERVER_CODE)),
+            TokenError::PreparedForOtherKey => None,
         }
     }
 
@@ -94,6 +103,10 @@ impl TokenError {
 /// The license server's code for an unknown `drm_type` ("invalid DRM type"); the official
 /// samples make the value unrepresentable, so no client-side code exists.
 pub const DRM_TYPE_SERVER_CODE: u16 = 7018;
+
+/// The license server's code for a token it cannot date or that is outside its window ("Token
+/// is expired"), reported for a malformed timestamp.
+pub const TIMESTAMP_SERVER_CODE: u16 = 7011;
 
 /// At most 64 characters of a rejected (non-secret) value, for messages.
 pub(crate) fn clip(text: &str) -> String {

@@ -1,9 +1,11 @@
 #![doc = include_str!("../README.md")]
 
+pub mod batch;
 mod credentials;
 mod drm_type;
 pub mod envelope;
 mod error;
+pub mod inspect;
 mod mint;
 mod prepared;
 mod timestamp;
@@ -11,7 +13,8 @@ mod timestamp;
 pub use credentials::{AccessKey, MAX_ID_BYTES, SiteCredentials, SiteId, SiteKey};
 pub use drm_policy::{ErrorCode, JsonStyle, Policy, codes};
 pub use drm_type::{DrmType, ResponseFormat};
-pub use error::{DRM_TYPE_SERVER_CODE, TokenError};
+pub use error::{DRM_TYPE_SERVER_CODE, TIMESTAMP_SERVER_CODE, TokenError};
+pub use inspect::{InspectError, InspectOptions, Inspection, inspect};
 pub use mint::{TokenMinter, TokenRequest};
 pub use prepared::PreparedPolicy;
 pub use timestamp::Timestamp;

@@ -3,6 +3,7 @@
 
 use drm_policy::{JsonStyle, Policy};
 use drm_token::envelope::{HashInput, decrypt_policy, encrypt_policy, token_hash};
+use drm_token::inspect::{DetectedStyle, InspectOptions, TimeStatus, inspect};
 use drm_token::{
     AccessKey, DrmType, PreparedPolicy, ResponseFormat, SiteCredentials, SiteKey, Timestamp,
     TokenRequest,
@@ -108,6 +109,8 @@ impl Vector {
         }
         self.check_decrypts_to_correct_policy(&token, &creds);
 
+        self.check_inspect_every_implementation();
+
         // Compact style: byte for byte the Java sample when its plaintext is our canonical form.
         let (token, json, _) = self.mint(JsonStyle::Compact);
         self.check_decrypts_to_correct_policy(&token, &creds);
@@ -123,6 +126,58 @@ impl Vector {
                     self.name
                 );
             }
+        }
+    }
+
+    /// Inspect decodes the token of every implementation in the vector: fields, policy, hash.
+    fn check_inspect_every_implementation(&self) {
+        let creds = self.creds();
+        let now = Timestamp::parse(self.input("timestamp")).unwrap();
+        let options = InspectOptions::new(now)
+            .site_key(creds.site_key())
+            .access_key(creds.access_key());
+        let mut outputs = vec![("python_v3", &self.doc["primary"])];
+        for (name, out) in self.doc["other_implementations"].as_object().unwrap() {
+            outputs.push((name.as_str(), out));
+        }
+        for (name, out) in outputs {
+            let Some(token) = out.get("token").and_then(Value::as_str) else {
+                continue;
+            };
+            let report = inspect(token, &options).unwrap();
+            let label = format!("{} / {name}", self.name);
+            assert_eq!(
+                report.token_json,
+                out["token_json"].as_str().unwrap(),
+                "{label}"
+            );
+            assert_eq!(
+                report.fields.user_id.as_deref(),
+                Some(self.input("user_id")),
+                "{label}"
+            );
+            assert_eq!(
+                report.fields.hash.as_deref(),
+                out["hash"].as_str(),
+                "{label}"
+            );
+            let policy = report.policy.as_ref().unwrap();
+            assert!(policy.decrypted, "{label}");
+            assert_eq!(
+                policy.plaintext.as_deref(),
+                out["policy_plaintext"].as_str(),
+                "{label}"
+            );
+            assert!(report.hash.as_ref().unwrap().valid, "{label}");
+            assert_eq!(report.time.status, TimeStatus::Valid, "{label}");
+            assert_eq!(report.time.age_seconds, Some(0), "{label}");
+            assert_eq!(report.legacy_v1, name == "python_pallycon", "{label}");
+            let style = match name {
+                "python_v3" => DetectedStyle::Python,
+                "java" => DetectedStyle::Compact,
+                _ => DetectedStyle::Other,
+            };
+            assert_eq!(report.json_style, style, "{label}");
         }
     }
 
@@ -203,4 +258,20 @@ fn docs_tutorial_v1_legacy() {
         },
     );
     assert_eq!(hash, doc["hash"].as_str().unwrap());
+
+    // Inspect reads the legacy shape: `token` instead of `policy`.
+    let now = Timestamp::parse("2019-07-17T09:07:04Z").unwrap();
+    let report = inspect(
+        doc["token"].as_str().unwrap(),
+        &InspectOptions::new(now).site_key(&key).access_key(&access),
+    )
+    .unwrap();
+    assert!(report.legacy_v1);
+    assert!(report.hash.as_ref().unwrap().valid);
+    assert_eq!(
+        report.policy.as_ref().unwrap().plaintext.as_deref(),
+        doc["policy_plaintext"].as_str()
+    );
+    assert_eq!(report.time.age_seconds, Some(600));
+    assert_eq!(report.time.status, TimeStatus::Valid);
 }
