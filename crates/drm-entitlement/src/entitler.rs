@@ -56,8 +56,14 @@ impl EntitlementQuery {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Decision {
-    /// Play.
+    /// Play; the license token is minted for the requesting user id.
     Allow,
+    /// Play, minting the license token for `user_id` (e.g. the account behind an opaque DIVA
+    /// `User` session token).
+    AllowAs {
+        /// The user id written into the DoveRunner license token.
+        user_id: String,
+    },
     /// Refuse with a `ResponseCode` and a message shown to the player.
     Deny {
         /// The code ([`codes::NOT_ENTITLED`] or your own).
@@ -78,7 +84,7 @@ impl Decision {
 
     /// Whether playback is allowed.
     pub fn is_allowed(&self) -> bool {
-        matches!(self, Decision::Allow)
+        matches!(self, Decision::Allow | Decision::AllowAs { .. })
     }
 }
 

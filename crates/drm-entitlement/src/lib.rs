@@ -1,5 +1,7 @@
 #![doc = include_str!("../README.md")]
 
+#[cfg(feature = "client")]
+pub mod client;
 pub mod codes;
 mod entitler;
 mod error;
@@ -11,6 +13,8 @@ pub mod replay;
 mod request;
 mod response;
 mod secret;
+#[cfg(feature = "server")]
+pub mod service;
 mod signature;
 mod verifier;
 
@@ -24,7 +28,7 @@ pub use request::{
     RequestFields, RequestType,
 };
 pub use response::{EntitlementResponse, ResponseBuilder, ResponseStatus};
-pub use secret::SharedSecret;
+pub use secret::{SecretString, SharedSecret};
 pub use signature::{
     Signature, request_challenge, sign_request, sign_request_in_place, sign_response,
     sign_response_in_place, signature_of, verify_request, verify_response,

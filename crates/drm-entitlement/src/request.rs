@@ -298,11 +298,15 @@ impl EntitlementRequest {
             texts.push(t);
         }
         let video_id = self.text("VideoId")?;
-        if video_id.chars().count() > MAX_VIDEO_ID_CHARS || video_id.chars().any(char::is_control) {
+        if video_id.chars().count() > MAX_VIDEO_ID_CHARS
+            || video_id.chars().any(char::is_control)
+            || matches!(video_id, "." | "..")
+        {
             return Err(FieldError::Invalid {
                 field: "VideoId",
                 reason: format!(
-                    "must be at most {MAX_VIDEO_ID_CHARS} characters without control characters"
+                    "must be at most {MAX_VIDEO_ID_CHARS} characters, without control \
+                     characters, and not a dot segment"
                 ),
             });
         }
@@ -483,6 +487,13 @@ impl RequestBuilder {
         content_key_data => "ContentKeyData";
         /// `Other`.
         other => "Other";
+    }
+
+    /// Changes `Type` (e.g. to reuse a tokenize template for heartbeats).
+    #[must_use]
+    pub fn request_type(mut self, request_type: RequestType) -> Self {
+        self.request_type = request_type;
+        self
     }
 
     /// `AssetState`.

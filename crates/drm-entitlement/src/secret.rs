@@ -57,6 +57,44 @@ impl<'de> serde::Deserialize<'de> for SharedSecret {
     }
 }
 
+/// Any other secret text (DoveRunner keys, a JWT secret, a Redis URL with a password): `Debug`
+/// prints `[redacted]`, no `Display`, wiped on drop.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretString(Zeroizing<String>);
+
+impl SecretString {
+    /// Wraps a secret.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(Zeroizing::new(secret.into()))
+    }
+
+    /// The secret text.
+    ///
+    /// **Security warning:** do not log, print or put the returned text into an error message.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretString([redacted])")
+    }
+}
+
+impl From<&str> for SecretString {
+    fn from(value: &str) -> Self {
+        Self::new(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SecretString {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = Zeroizing::new(<String as serde::Deserialize>::deserialize(deserializer)?);
+        Ok(Self::new(text.as_str()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,272 @@
+//! The service's TOML configuration.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::entitler::Rule;
+use crate::secret::{SecretString, SharedSecret};
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The TOML is invalid or has unknown keys.
+    #[error("invalid configuration: {0}")]
+    Toml(String),
+    /// A value is not acceptable.
+    #[error("invalid configuration value {key}: {reason}")]
+    Invalid {
+        /// The key (dotted path).
+        key: &'static str,
+        /// Why (never the secret value).
+        reason: String,
+    },
+    /// The listening socket could not be bound.
+    #[error("cannot bind {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn default_bind() -> String {
+    "127.0.0.1:8080".into()
+}
+fn default_true() -> bool {
+    true
+}
+fn default_heartbeat() -> u32 {
+    30
+}
+fn default_max_body() -> usize {
+    crate::json::DEFAULT_MAX_BODY_BYTES
+}
+fn default_timeout() -> u64 {
+    10
+}
+fn default_replay_window() -> u64 {
+    crate::replay::DEFAULT_REPLAY_WINDOW.as_secs()
+}
+fn default_replay_capacity() -> usize {
+    crate::replay::DEFAULT_REPLAY_CAPACITY
+}
+fn default_drm_type() -> String {
+    "widevine".into()
+}
+fn default_anonymous_user() -> String {
+    "LICENSETOKEN".into()
+}
+fn default_leeway() -> u64 {
+    30
+}
+
+/// The configuration of `multidrm entitlement serve` (see the crate README for an example).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ServiceConfig {
+    /// `host:port` to listen on (port 0 picks a free port). Default `127.0.0.1:8080`.
+    #[serde(default = "default_bind")]
+    pub bind: String,
+    /// The DIVA shared secret.
+    pub secret: SharedSecret,
+    /// Refuse unsigned requests (default `true`).
+    #[serde(default = "default_true")]
+    pub require_signature: bool,
+    /// `HeartBeatTime` sent to players, in seconds (0: no heartbeat). Default 30.
+    #[serde(default = "default_heartbeat")]
+    pub heartbeat_seconds: u32,
+    /// The `ContentUrl` returned by tokenize: `{video_id}` (percent-encoded) and `{drm_type}`
+    /// are replaced.
+    pub content_url_template: String,
+    /// The `LicenseURL` returned by tokenize and the token endpoint.
+    pub license_url: String,
+    /// The license policy JSON for minted tokens, relative to the configuration file;
+    /// `{"policy_version": 2}` when absent.
+    #[serde(default)]
+    pub policy_file: Option<PathBuf>,
+    /// DoveRunner site credentials.
+    pub doverunner: DoveRunnerConfig,
+    /// Entitlement rules; a request is entitled when a rule matches its user and video.
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+    /// The plain token endpoint; absent = off.
+    #[serde(default)]
+    pub token_endpoint: Option<TokenEndpointConfig>,
+    /// Largest request body in bytes (default 65536).
+    #[serde(default = "default_max_body")]
+    pub max_body_bytes: usize,
+    /// Time allowed to read a request and answer it, in seconds (default 10).
+    #[serde(default = "default_timeout")]
+    pub request_timeout_seconds: u64,
+    /// How long a `Challenge` is remembered, in seconds (default 3600).
+    #[serde(default = "default_replay_window")]
+    pub replay_window_seconds: u64,
+    /// Capacity of the in-memory replay store (default 100000).
+    #[serde(default = "default_replay_capacity")]
+    pub replay_capacity: usize,
+    /// `redis://…` URL of a shared replay store (instead of the in-memory one).
+    #[serde(default)]
+    pub redis_url: Option<SecretString>,
+    /// DRM type used when a DIVA request has an empty `DRMType` (default `widevine`).
+    #[serde(default = "default_drm_type")]
+    pub default_drm_type: String,
+    /// License-token `user_id` for requests with an empty `User` (AuthType Open); default
+    /// `LICENSETOKEN`, the DoveRunner docs' placeholder.
+    #[serde(default = "default_anonymous_user")]
+    pub anonymous_user_id: String,
+    /// Directory that relative paths are resolved against (the configuration file's).
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+}
+
+/// DoveRunner site credentials (DoveRunner Console → Multi-DRM settings).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct DoveRunnerConfig {
+    /// Site id (4 characters).
+    pub site_id: String,
+    /// Site key (32 characters).
+    pub site_key: SecretString,
+    /// Access key.
+    pub access_key: SecretString,
+}
+
+/// The plain token endpoint (`GET /api/drm/token`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct TokenEndpointConfig {
+    /// HS256 secret of the viewers' bearer JWTs.
+    #[serde(default)]
+    pub jwt_hs256_secret: Option<SecretString>,
+    /// PEM file with the RSA public key of RS256 bearer JWTs (relative to the configuration).
+    #[serde(default)]
+    pub jwt_rs256_public_key_file: Option<PathBuf>,
+    /// Origins allowed by CORS (browser players); empty = no CORS headers.
+    #[serde(default)]
+    pub cors_origins: Vec<String>,
+    /// Clock leeway for `exp` and `nbf`, in seconds (default 30).
+    #[serde(default = "default_leeway")]
+    pub leeway_seconds: u64,
+    /// Required `aud` claim (not checked when absent).
+    #[serde(default)]
+    pub audience: Option<String>,
+    /// Required `iss` claim (not checked when absent).
+    #[serde(default)]
+    pub issuer: Option<String>,
+}
+
+impl ServiceConfig {
+    /// Parses a TOML document; relative paths resolve against `base_dir`.
+    pub fn from_toml(text: &str, base_dir: impl Into<PathBuf>) -> Result<Self, ConfigError> {
+        let mut config: ServiceConfig =
+            toml::from_str(text).map_err(|e| ConfigError::Toml(e.message().to_owned()))?;
+        config.base_dir = base_dir.into();
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Reads and parses a TOML file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let base = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        Self::from_toml(&text, base)
+    }
+
+    /// `path` resolved against the configuration's directory.
+    pub fn resolve(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            path.to_owned()
+        } else {
+            self.base_dir.join(path)
+        }
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if self.secret.is_empty() {
+            return Err(ConfigError::Invalid {
+                key: "secret",
+                reason: "must not be empty".into(),
+            });
+        }
+        for (key, value) in [
+            ("license_url", self.license_url.as_str()),
+            (
+                "content_url_template",
+                &self
+                    .content_url_template
+                    .replace("{video_id}", "v")
+                    .replace("{drm_type}", "widevine"),
+            ),
+        ] {
+            let parsed = url::Url::parse(value).map_err(|e| ConfigError::Invalid {
+                key,
+                reason: format!("not a URL ({e})"),
+            })?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(ConfigError::Invalid {
+                    key,
+                    reason: "must be an http or https URL".into(),
+                });
+            }
+        }
+        if self.max_body_bytes < 256 {
+            return Err(ConfigError::Invalid {
+                key: "max_body_bytes",
+                reason: "must be at least 256".into(),
+            });
+        }
+        if self.request_timeout_seconds == 0 {
+            return Err(ConfigError::Invalid {
+                key: "request_timeout_seconds",
+                reason: "must be at least 1".into(),
+            });
+        }
+        if self.anonymous_user_id.is_empty() {
+            return Err(ConfigError::Invalid {
+                key: "anonymous_user_id",
+                reason: "must not be empty".into(),
+            });
+        }
+        if let Some(t) = &self.token_endpoint {
+            match (&t.jwt_hs256_secret, &t.jwt_rs256_public_key_file) {
+                (Some(_), Some(_)) | (None, None) => {
+                    return Err(ConfigError::Invalid {
+                        key: "token_endpoint",
+                        reason: "set exactly one of jwt_hs256_secret and jwt_rs256_public_key_file"
+                            .into(),
+                    });
+                }
+                (Some(s), None) if s.expose_secret().len() < 16 => {
+                    return Err(ConfigError::Invalid {
+                        key: "token_endpoint.jwt_hs256_secret",
+                        reason: "must be at least 16 bytes".into(),
+                    });
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
