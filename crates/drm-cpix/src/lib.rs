@@ -6,3 +6,21 @@ pub mod playready;
 pub mod pssh;
 pub mod system;
 pub mod widevine;
+
+// Requests, responses, exports and the KMS client.
+mod b64;
+#[cfg(feature = "client")]
+pub mod client;
+pub mod content_id;
+pub mod error;
+pub mod export;
+pub mod ns;
+pub mod request;
+pub mod response;
+pub mod secret;
+
+pub use content_id::ContentId;
+pub use error::{ExportError, ParseError, RequestError};
+pub use request::{CpixRequest, EncryptionScheme, TrackSelection};
+pub use response::{CpixResponse, KeyInfo};
+pub use system::DrmSystem;

@@ -1,0 +1,591 @@
+//! The KMS response, read leniently (spec §3.1): matched on namespace URI + local name, in any
+//! element order, with any prefixes, tolerating a BOM, comments, unknown elements and
+//! upper/lower-case UUIDs.
+//!
+//! One [`KeyInfo`] per `ContentKeyUsageRule` (the KMS echoes the request's rules, with its own
+//! KIDs); without usage rules (docs VOD/Qencode requests) one per `ContentKey`. Each key gathers
+//! its `ContentKey` (key, explicit IV), its period (through `KeyPeriodFilter`) and the
+//! `DRMSystem` signalling of its KID. [`CpixResponse::parse_for_request`] also pairs each key with
+//! the request's key by `intendedTrackType` (+ period), falling back to position, and keeps both
+//! KIDs.
+//!
+//! ```
+//! use drm_cpix::response::CpixResponse;
+//! use drm_cpix::system::DrmSystem;
+//!
+//! let xml = r#"<cpix:CPIX id="demo" xmlns:cpix="urn:dashif:org:cpix"
+//!     xmlns:pskc="urn:ietf:params:xml:ns:keyprov:pskc">
+//!   <cpix:ContentKeyList>
+//!     <cpix:ContentKey kid="CBBC38B6-B50D-AB53-F826-3E06B7382AA3" explicitIV="MDEyMzQ1Njc4OWFiY2RlZg==">
+//!       <cpix:Data><pskc:Secret><pskc:PlainValue>lZ29ZzmA4dG98tNiCUlfTg==</pskc:PlainValue></pskc:Secret></cpix:Data>
+//!     </cpix:ContentKey>
+//!   </cpix:ContentKeyList>
+//!   <cpix:DRMSystemList>
+//!     <cpix:DRMSystem kid="cbbc38b6-b50d-ab53-f826-3e06b7382aa3" systemId="94ce86fb-07ff-4f43-adb8-93d2fa968ca2">
+//!       <cpix:URIExtXKey>c2tkOi8veTd3NHRyVU5xMVA0Smo0R3R6Z3Fvdz09</cpix:URIExtXKey>
+//!     </cpix:DRMSystem>
+//!   </cpix:DRMSystemList>
+//! </cpix:CPIX>"#;
+//! let response = CpixResponse::parse(xml.as_bytes()).unwrap();
+//! let key = &response.keys()[0];
+//! assert_eq!(key.key_id.to_hex(), "cbbc38b6b50dab53f8263e06b7382aa3");
+//! let fairplay = key.signalling(DrmSystem::FairPlay).unwrap();
+//! assert_eq!(fairplay.key_uri.as_deref(), Some("skd://y7w4trUNq1P4Jj4Gtzgqow=="));
+//! ```
+
+pub(crate) mod dom;
+pub mod raw;
+
+use drm_policy::{KeyId, TrackType};
+
+use crate::b64;
+use crate::error::ParseError;
+use crate::playready::{PlayReadyError, PlayReadyObject, WrmHeader};
+use crate::pssh::{PsshBox, PsshError};
+use crate::request::CpixRequest;
+use crate::secret::{ContentKey, SecretText};
+use crate::system::DrmSystem;
+use crate::widevine::{WidevineError, WidevinePsshData};
+
+pub use raw::{RawDocument, RawFilter};
+
+/// Where the keys of a response were taken from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeySource {
+    /// One key per `ContentKeyUsageRule` (the normal case).
+    UsageRules,
+    /// The response has no usage rules (the request had none): one key per `ContentKey`.
+    ContentKeyList,
+}
+
+impl KeySource {
+    /// `usage_rules` or `content_key_list`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            KeySource::UsageRules => "usage_rules",
+            KeySource::ContentKeyList => "content_key_list",
+        }
+    }
+}
+
+/// The signalling of one DRM system for one key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DrmSignalling {
+    /// `DRMSystem@systemId` as written.
+    pub system_id_text: String,
+    /// `cpix:PSSH`: base64 of the whole `pssh` box.
+    pub pssh: Option<String>,
+    /// `cpix:ContentProtectionData`: base64 of the PSSH data payload (DoveRunner's convention).
+    pub content_protection_data: Option<String>,
+    /// `cpix:SmoothStreamingProtectionHeaderData` (PlayReady).
+    pub smooth_streaming_protection_header: Option<String>,
+    /// `speke:ProtectionHeader` (PlayReady; same value as `ContentProtectionData`).
+    pub speke_protection_header: Option<String>,
+    /// `cpix:URIExtXKey` as written (base64).
+    pub uri_ext_x_key: Option<String>,
+    /// The decoded `URIExtXKey` text: the key URI (FairPlay `skd://…`, NCG-HLS and clear-key
+    /// HLS URIs). Not set for NCG, whose `URIExtXKey` is the CEK.
+    pub key_uri: Option<String>,
+    /// The NCG CEK (`URIExtXKey` of the NCG system, base64 as written).
+    pub ncg_cek: Option<SecretText>,
+    /// Decoded `HLSSignalingData@playlist="master"` (`#EXT-X-SESSION-KEY` line).
+    pub hls_master: Option<String>,
+    /// Decoded `HLSSignalingData@playlist="media"`, or the one without `@playlist`
+    /// (`#EXT-X-KEY` line).
+    pub hls_media: Option<String>,
+}
+
+impl DrmSignalling {
+    /// The decoded `PSSH` box.
+    pub fn pssh_box(&self) -> Option<Result<PsshBox, PsshError>> {
+        self.pssh.as_deref().map(PsshBox::from_base64)
+    }
+
+    /// The Widevine PSSH data, from `ContentProtectionData` or else from the PSSH box.
+    pub fn widevine_data(&self) -> Option<Result<WidevinePsshData, WidevineError>> {
+        if let Some(cpd) = &self.content_protection_data {
+            return Some(WidevinePsshData::from_base64(cpd));
+        }
+        let pssh = self.pssh_box()?;
+        Some(match pssh {
+            Ok(b) => WidevinePsshData::from_pssh_box(&b),
+            Err(e) => Err(WidevineError::from(e)),
+        })
+    }
+
+    /// The PlayReady header (WRMHEADER), from the PSSH box or else `ContentProtectionData`.
+    pub fn playready_header(&self) -> Option<Result<WrmHeader, PlayReadyError>> {
+        let object = if let Some(pssh) = self.pssh_box() {
+            pssh.map_err(PlayReadyError::from)
+                .and_then(|b| PlayReadyObject::from_pssh_box(&b))
+        } else {
+            PlayReadyObject::from_base64(self.content_protection_data.as_deref()?)
+        };
+        Some(object.and_then(|o| o.wrm_header()))
+    }
+}
+
+/// One content key of a response with everything that belongs to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyInfo {
+    /// `intendedTrackType` of the usage rule, as written (`None` without usage rules).
+    pub track_type: Option<String>,
+    /// The track of the paired request key (after [`CpixResponse::pair_with_request`]).
+    pub request_track: Option<TrackType>,
+    /// The KMS's key id.
+    pub key_id: KeyId,
+    /// The key id as written in the usage rule (or the `ContentKey` without rules).
+    pub key_id_text: String,
+    /// The request's key id for this key, once paired with the request.
+    pub request_key_id: Option<KeyId>,
+    /// The content key (`None` when the `PlainValue` is empty or missing).
+    pub key: Option<ContentKey>,
+    /// The `explicitIV` (16 bytes).
+    pub iv: Option<[u8; 16]>,
+    /// `ContentKey@commonEncryptionScheme`, when the KMS echoes it.
+    pub common_encryption_scheme: Option<String>,
+    /// The key-rotation period index (through `KeyPeriodFilter` → `ContentKeyPeriod@index`).
+    pub period_index: Option<u64>,
+    /// The key period id.
+    pub period_id: Option<String>,
+    /// The echoed Video/AudioFilter elements.
+    pub filters: Vec<RawFilter>,
+    /// The signalling per DRM system, in document order.
+    pub drm: Vec<(DrmSystem, DrmSignalling)>,
+}
+
+impl KeyInfo {
+    /// The track type: the usage rule's, else the paired request key's.
+    pub fn track(&self) -> Option<TrackType> {
+        self.track_type
+            .as_deref()
+            .and_then(|t| t.parse().ok())
+            .or(self.request_track)
+    }
+
+    /// The signalling of `system`.
+    pub fn signalling(&self, system: DrmSystem) -> Option<&DrmSignalling> {
+        self.drm.iter().find(|(s, _)| *s == system).map(|(_, d)| d)
+    }
+
+    /// The IV as lower-case hex.
+    pub fn iv_hex(&self) -> Option<String> {
+        self.iv.as_ref().map(|iv| drm_policy::ids::hex_lower(iv))
+    }
+}
+
+/// A parsed KMS response.
+#[derive(Debug, Clone)]
+pub struct CpixResponse {
+    content_id: String,
+    keys: Vec<KeyInfo>,
+    source: KeySource,
+    warnings: Vec<String>,
+    raw: RawDocument,
+}
+
+/// Parses a UUID the way Python's `uuid.UUID` does: optional `urn:`/`uuid:` prefix and braces,
+/// dashes anywhere, any case.
+pub(crate) fn parse_uuid_text(text: &str) -> Option<KeyId> {
+    let t = text.trim();
+    let t = t.strip_prefix("urn:").unwrap_or(t);
+    let t = t.strip_prefix("uuid:").unwrap_or(t);
+    let t = t.trim_start_matches('{').trim_end_matches('}');
+    if t.len() > 64 {
+        return None;
+    }
+    let hex: String = t.chars().filter(|c| *c != '-').collect();
+    if hex.len() != 32 {
+        return None;
+    }
+    drm_policy::ids::decode_hex(&hex, drm_policy::ids::HexCase::Any)
+        .and_then(|b| <[u8; 16]>::try_from(b).ok())
+        .map(KeyId::from_bytes)
+}
+
+fn invalid_uuid(element: &'static str, attribute: &'static str, value: &str) -> ParseError {
+    ParseError::InvalidUuid {
+        element,
+        attribute,
+        value: value.chars().take(64).collect(),
+    }
+}
+
+fn non_empty(text: &Option<String>) -> Option<String> {
+    text.as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+impl CpixResponse {
+    /// Parses a KMS response.
+    ///
+    /// # Errors
+    /// [`ParseError`]: size/XML/limit problems, a JSON (KMS error) body, a missing or non-UUID
+    /// `kid`, a key or IV that is not base64, an IV that is not 16 bytes, an encrypted key.
+    pub fn parse(input: &[u8]) -> Result<Self, ParseError> {
+        let raw = RawDocument::parse(input)?;
+        Self::from_raw(raw)
+    }
+
+    /// Parses a KMS response and pairs it with the request it answers
+    /// ([`CpixResponse::pair_with_request`]).
+    ///
+    /// # Errors
+    /// As [`CpixResponse::parse`] and [`CpixResponse::pair_with_request`].
+    pub fn parse_for_request(request: &CpixRequest, input: &[u8]) -> Result<Self, ParseError> {
+        let mut response = Self::parse(input)?;
+        response.pair_with_request(request)?;
+        Ok(response)
+    }
+
+    /// Builds the typed view of a raw document.
+    ///
+    /// # Errors
+    /// As [`CpixResponse::parse`].
+    pub fn from_raw(raw: RawDocument) -> Result<Self, ParseError> {
+        let mut warnings = Vec::new();
+        let content_id = match &raw.id {
+            Some(id) => id.clone(),
+            None => {
+                warnings.push("CPIX@id (the content id) is missing".to_owned());
+                String::new()
+            }
+        };
+        // 1. The keys: usage rules, else content keys.
+        let (source, mut keys) = if raw.usage_rules.is_empty() {
+            let mut keys = Vec::new();
+            for ck in &raw.content_keys {
+                let text = ck.kid.as_deref().ok_or(ParseError::MissingAttribute {
+                    element: "ContentKey",
+                    attribute: "kid",
+                })?;
+                let key_id =
+                    parse_uuid_text(text).ok_or_else(|| invalid_uuid("ContentKey", "kid", text))?;
+                keys.push(empty_key(None, key_id, text.to_owned()));
+            }
+            (KeySource::ContentKeyList, keys)
+        } else {
+            let mut keys = Vec::new();
+            for rule in &raw.usage_rules {
+                let text = rule.kid.as_deref().ok_or(ParseError::MissingAttribute {
+                    element: "ContentKeyUsageRule",
+                    attribute: "kid",
+                })?;
+                let key_id = parse_uuid_text(text)
+                    .ok_or_else(|| invalid_uuid("ContentKeyUsageRule", "kid", text))?;
+                let mut k = empty_key(rule.intended_track_type.clone(), key_id, text.to_owned());
+                k.filters = rule.filters.clone();
+                if let Some(pid) = rule.period_ids.first() {
+                    k.period_id = Some(pid.clone());
+                    match raw.periods.iter().find(|p| p.id.as_deref() == Some(pid)) {
+                        Some(p) => match p.index.as_deref().map(|i| i.trim().parse::<u64>()) {
+                            Some(Ok(i)) => k.period_index = Some(i),
+                            _ => warnings.push(format!("key period {pid:?} has no integer index")),
+                        },
+                        None => warnings.push(format!(
+                            "KeyPeriodFilter refers to an unknown key period {pid:?}"
+                        )),
+                    }
+                }
+                keys.push(k);
+            }
+            (KeySource::UsageRules, keys)
+        };
+
+        // 2. Content keys, joined by KID (UUID comparison), else by position.
+        let mut ck_ids = Vec::with_capacity(raw.content_keys.len());
+        for ck in &raw.content_keys {
+            let id = match ck.kid.as_deref() {
+                Some(t) => {
+                    Some(parse_uuid_text(t).ok_or_else(|| invalid_uuid("ContentKey", "kid", t))?)
+                }
+                None => None,
+            };
+            ck_ids.push(id);
+        }
+        let same_count = raw.content_keys.len() == keys.len();
+        for (i, k) in keys.iter_mut().enumerate() {
+            let found = ck_ids.iter().rposition(|id| *id == Some(k.key_id));
+            let index = match found {
+                Some(j) => Some(j),
+                None if same_count => {
+                    warnings.push(format!(
+                        "no ContentKey has the KID {}; paired with ContentKey #{} by position",
+                        k.key_id.to_uuid_string(),
+                        i + 1
+                    ));
+                    Some(i)
+                }
+                None => {
+                    warnings.push(format!(
+                        "no ContentKey has the KID {}",
+                        k.key_id.to_uuid_string()
+                    ));
+                    None
+                }
+            };
+            let Some(ck) = index.and_then(|j| raw.content_keys.get(j)) else {
+                continue;
+            };
+            let kid_text = k.key_id.to_uuid_string();
+            if ck.encrypted && ck.plain_value.is_none() {
+                return Err(ParseError::EncryptedValueUnsupported { key_id: kid_text });
+            }
+            match ck.plain_value.as_ref().map(|p| p.expose_secret().trim()) {
+                Some(t) if !t.is_empty() => {
+                    let bytes = b64::decode_strict(t).ok_or(ParseError::InvalidBase64 {
+                        field: "PlainValue",
+                        key_id: kid_text.clone(),
+                    })?;
+                    k.key = Some(ContentKey::new(bytes));
+                }
+                _ => warnings.push(format!("key {kid_text} has no PlainValue")),
+            }
+            if let Some(iv) = ck.explicit_iv.as_deref().filter(|v| !v.trim().is_empty()) {
+                let bytes = b64::decode_strict(iv).ok_or(ParseError::InvalidBase64 {
+                    field: "explicitIV",
+                    key_id: kid_text.clone(),
+                })?;
+                let len = bytes.len();
+                k.iv = Some(
+                    <[u8; 16]>::try_from(bytes).map_err(|_| ParseError::InvalidIv {
+                        key_id: kid_text.clone(),
+                        len,
+                    })?,
+                );
+            }
+            k.common_encryption_scheme = ck.common_encryption_scheme.clone();
+        }
+
+        // 3. DRM systems, joined by KID; systemId compared as a UUID.
+        for ds in &raw.drm_systems {
+            let Some(sid) = ds.system_id.as_deref() else {
+                warnings.push("a DRMSystem has no systemId".to_owned());
+                continue;
+            };
+            let Some(system) = DrmSystem::from_system_id(sid) else {
+                warnings.push(format!("unknown DRM system id {:?} ignored", sid));
+                continue;
+            };
+            let Some(kid_text) = ds.kid.as_deref() else {
+                warnings.push(format!("the {system} DRMSystem has no kid"));
+                continue;
+            };
+            let kid = parse_uuid_text(kid_text)
+                .ok_or_else(|| invalid_uuid("DRMSystem", "kid", kid_text))?;
+            let mut matched = false;
+            for k in keys.iter_mut().filter(|k| k.key_id == kid) {
+                matched = true;
+                let sig = signalling(system, sid, ds, &kid, &mut warnings);
+                match k.drm.iter_mut().find(|(s, _)| *s == system) {
+                    Some(slot) => slot.1 = sig,
+                    None => k.drm.push((system, sig)),
+                }
+            }
+            if !matched {
+                warnings.push(format!(
+                    "the {system} DRMSystem of KID {} belongs to no key",
+                    kid.to_uuid_string()
+                ));
+            }
+        }
+
+        Ok(CpixResponse {
+            content_id,
+            keys,
+            source,
+            warnings,
+            raw,
+        })
+    }
+
+    /// Pairs every key with the request key it answers, by `intendedTrackType` and period index,
+    /// else by the request's own KID (if the KMS kept it), else by position; sets
+    /// [`KeyInfo::request_key_id`] and [`KeyInfo::request_track`].
+    ///
+    /// # Errors
+    /// [`ParseError::ContentIdMismatch`] when the response is for another content id;
+    /// [`ParseError::MissingKey`] when a requested track got no key.
+    pub fn pair_with_request(&mut self, request: &CpixRequest) -> Result<(), ParseError> {
+        let expected = request.content_id().as_str();
+        if self.raw.id.is_some() && self.content_id != expected {
+            return Err(ParseError::ContentIdMismatch {
+                expected: expected.to_owned(),
+                found: self.content_id.chars().take(200).collect(),
+            });
+        }
+        let req = request.keys();
+        let mut used = vec![false; req.len()];
+        let rotation = request
+            .key_rotation()
+            .then(|| u64::from(request.period_index()));
+        for (i, k) in self.keys.iter_mut().enumerate() {
+            let period_ok =
+                k.period_index.is_none() || rotation.is_none() || k.period_index == rotation;
+            let by_kid = req
+                .iter()
+                .enumerate()
+                .position(|(j, r)| !used[j] && r.key_id == k.key_id);
+            let by_track = || {
+                let t = k.track_type.as_deref()?;
+                req.iter()
+                    .enumerate()
+                    .position(|(j, r)| !used[j] && period_ok && r.track.as_str() == t)
+            };
+            let by_position = || {
+                (k.track_type.is_none()
+                    || k.track_type
+                        .as_deref()
+                        .and_then(|t| t.parse::<TrackType>().ok())
+                        .is_none())
+                .then_some(i)
+                .filter(|j| *j < req.len() && !used[*j])
+            };
+            let Some(j) = by_kid.or_else(by_track).or_else(by_position) else {
+                self.warnings.push(format!(
+                    "response key {} answers no requested key",
+                    k.key_id.to_uuid_string()
+                ));
+                continue;
+            };
+            used[j] = true;
+            k.request_key_id = Some(req[j].key_id);
+            k.request_track = Some(req[j].track);
+        }
+        if let Some(j) = used.iter().position(|u| !u) {
+            return Err(ParseError::MissingKey {
+                track: req[j].track,
+            });
+        }
+        Ok(())
+    }
+
+    /// The content id (`CPIX@id`; empty when missing).
+    pub fn content_id(&self) -> &str {
+        &self.content_id
+    }
+
+    /// The keys, in usage-rule (or content-key) order.
+    pub fn keys(&self) -> &[KeyInfo] {
+        &self.keys
+    }
+
+    /// Where the keys were taken from.
+    pub fn source(&self) -> KeySource {
+        self.source
+    }
+
+    /// Things that looked wrong but did not stop parsing (undecodable signalling, keys without
+    /// a `PlainValue`, DRM systems that belong to no key…). Never contains key material.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The document as written.
+    pub fn raw(&self) -> &RawDocument {
+        &self.raw
+    }
+
+    /// The key for `track` (by [`KeyInfo::track`]).
+    pub fn key_for_track(&self, track: TrackType) -> Option<&KeyInfo> {
+        self.keys.iter().find(|k| k.track() == Some(track))
+    }
+}
+
+fn empty_key(track_type: Option<String>, key_id: KeyId, key_id_text: String) -> KeyInfo {
+    KeyInfo {
+        track_type,
+        request_track: None,
+        key_id,
+        key_id_text,
+        request_key_id: None,
+        key: None,
+        iv: None,
+        common_encryption_scheme: None,
+        period_index: None,
+        period_id: None,
+        filters: Vec::new(),
+        drm: Vec::new(),
+    }
+}
+
+fn decode_text(
+    b64text: &str,
+    what: &str,
+    system: DrmSystem,
+    kid: &KeyId,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
+    let decoded = b64::decode_strict(b64text.trim()).and_then(|b| String::from_utf8(b).ok());
+    if decoded.is_none() {
+        warnings.push(format!(
+            "{what} of the {system} DRMSystem of KID {} is not base64 of UTF-8 text",
+            kid.to_uuid_string()
+        ));
+    }
+    decoded
+}
+
+fn signalling(
+    system: DrmSystem,
+    sid: &str,
+    ds: &raw::RawDrmSystem,
+    kid: &KeyId,
+    warnings: &mut Vec<String>,
+) -> DrmSignalling {
+    let uri_ext_x_key = non_empty(&ds.uri_ext_x_key);
+    let (key_uri, ncg_cek) = match (&uri_ext_x_key, system) {
+        (Some(u), DrmSystem::Ncg) => (None, Some(SecretText::new(u.clone()))),
+        (Some(u), _) => (decode_text(u, "URIExtXKey", system, kid, warnings), None),
+        (None, _) => (None, None),
+    };
+    let master = ds
+        .hls_signaling
+        .iter()
+        .find(|h| h.playlist.as_deref() == Some("master"));
+    let media = ds
+        .hls_signaling
+        .iter()
+        .find(|h| h.playlist.as_deref() == Some("media"))
+        .or_else(|| ds.hls_signaling.iter().find(|h| h.playlist.is_none()));
+    let hls = |h: Option<&raw::RawHlsSignaling>, what: &str, warnings: &mut Vec<String>| {
+        h.filter(|h| !h.base64.trim().is_empty())
+            .and_then(|h| decode_text(&h.base64, what, system, kid, warnings))
+    };
+    DrmSignalling {
+        system_id_text: sid.to_owned(),
+        pssh: non_empty(&ds.pssh),
+        content_protection_data: non_empty(&ds.content_protection_data),
+        smooth_streaming_protection_header: non_empty(&ds.smooth_streaming_protection_header),
+        speke_protection_header: non_empty(&ds.speke_protection_header),
+        uri_ext_x_key,
+        key_uri,
+        ncg_cek,
+        hls_master: hls(master, "HLSSignalingData (master)", warnings),
+        hls_media: hls(media, "HLSSignalingData (media)", warnings),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn uuid_text_forms() {
+        let want: KeyId = "cbbc38b6-b50d-ab53-f826-3e06b7382aa3".parse().unwrap();
+        for t in [
+            "cbbc38b6-b50d-ab53-f826-3e06b7382aa3",
+            "CBBC38B6-B50D-AB53-F826-3E06B7382AA3",
+            "{cbbc38b6-b50d-ab53-f826-3e06b7382aa3}",
+            "urn:uuid:cbbc38b6-b50d-ab53-f826-3e06b7382aa3",
+            "cbbc38b6b50dab53f8263e06b7382aa3",
+        ] {
+            assert_eq!(parse_uuid_text(t), Some(want), "{t}");
+        }
+        assert_eq!(parse_uuid_text("cbbc38b6"), None);
+        assert_eq!(parse_uuid_text(""), None);
+    }
+}

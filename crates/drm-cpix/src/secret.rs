@@ -1,0 +1,82 @@
+//! Secret values of a KMS response: content keys and other key material.
+//!
+//! They print as `[redacted]` in `Debug`, have no `Display`, are wiped from memory on drop, and
+//! are read through an explicit `expose_secret()` accessor.
+
+use std::fmt;
+
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// A content key (the `pskc:PlainValue` of a `cpix:ContentKey`), normally 16 bytes.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct ContentKey(Vec<u8>);
+
+impl ContentKey {
+    /// Wraps key bytes.
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Self(bytes)
+    }
+
+    /// The key bytes.
+    pub fn expose_secret(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The key as a 16-byte array, when it has 16 bytes (AES-128, what DoveRunner returns).
+    pub fn as_aes128(&self) -> Option<[u8; 16]> {
+        <[u8; 16]>::try_from(self.0.as_slice()).ok()
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True for a zero-length key.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for ContentKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ContentKey([redacted])")
+    }
+}
+
+/// Secret text (e.g. the base64 NCG CEK), wiped on drop.
+#[derive(Clone, PartialEq, Eq, Default, Zeroize, ZeroizeOnDrop)]
+pub struct SecretText(String);
+
+impl SecretText {
+    /// Wraps a text.
+    pub fn new(text: String) -> Self {
+        Self(text)
+    }
+
+    /// The text.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_is_redacted() {
+        let k = ContentKey::new(vec![0x42; 16]);
+        assert_eq!(format!("{k:?}"), "ContentKey([redacted])");
+        assert_eq!(k.as_aes128(), Some([0x42; 16]));
+        let t = SecretText::new("c2VjcmV0".into());
+        assert_eq!(format!("{t:?}"), "[redacted]");
+        assert_eq!(t.expose_secret(), "c2VjcmV0");
+    }
+}
