@@ -329,20 +329,31 @@ impl PsshBox {
     }
 }
 
-/// Decodes standard base64 (padding required, surrounding whitespace ignored), bounded by
-/// [`MAX_PSSH_LEN`]. Shared by the PSSH-family decoders.
-pub(crate) fn decode_base64(text: &str) -> Result<Vec<u8>, PsshError> {
-    let text = text.trim();
+/// Decodes standard base64 text (padding required; whitespace anywhere, e.g. line breaks, is
+/// ignored), refusing inputs that would decode to more than [`MAX_PSSH_LEN`] bytes. Used by all
+/// the PSSH-family decoders.
+///
+/// # Errors
+/// [`PsshError::TooLarge`] or [`PsshError::Base64`].
+pub fn decode_base64(text: &str) -> Result<Vec<u8>, PsshError> {
     // 4 characters per 3 bytes; refuse before decoding anything huge.
-    if text.len() / 4 * 3 > MAX_PSSH_LEN {
+    if text.len() / 4 * 3 > MAX_PSSH_LEN + 3 * 64 {
         return Err(PsshError::TooLarge {
             len: text.len() / 4 * 3,
             max: MAX_PSSH_LEN,
         });
     }
-    STANDARD.decode(text).map_err(|e| PsshError::Base64 {
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let bytes = STANDARD.decode(compact).map_err(|e| PsshError::Base64 {
         reason: e.to_string(),
-    })
+    })?;
+    check_len(bytes.len())?;
+    Ok(bytes)
+}
+
+/// Standard base64 (with padding) of `bytes`, the encoding of every PSSH-family value in CPIX.
+pub fn encode_base64(bytes: &[u8]) -> String {
+    STANDARD.encode(bytes)
 }
 
 fn check_len(len: usize) -> Result<(), PsshError> {

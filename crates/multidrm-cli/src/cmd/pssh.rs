@@ -1,19 +1,320 @@
-//! `multidrm pssh …`.
+//! `multidrm pssh decode BASE64 [--key HEX]`: what a PSSH box (or a bare Widevine / PlayReady
+//! payload, or a FairPlay `skd://` URI) says, and whether a PlayReady checksum matches a key.
 
 use clap::Subcommand;
+use drm_cpix::fairplay::{FAIRPLAY_CMAF_SYSTEM_ID, SkdUri};
+use drm_cpix::playready::{ChecksumCheck, PlayReadyObject, WrmHeader};
+use drm_cpix::pssh::{PsshBox, decode_base64, encode_base64};
+use drm_cpix::system::DrmSystem;
+use drm_cpix::widevine::WidevinePsshData;
+use drm_policy::ids::{HexCase, decode_hex, hex_lower};
+use serde_json::{Map, Value, json};
 
 use crate::failure::{CmdResult, Failure};
+use crate::output::{print_json, read_input};
 
 /// Subcommands of `multidrm pssh`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum PsshCmd {
-    /// Not available yet in this build.
-    Unavailable,
+    /// Decode a base64 PSSH box (one or several concatenated), a bare PSSH payload (Widevine
+    /// protobuf or PlayReady Header Object, e.g. CPIX ContentProtectionData), or a FairPlay
+    /// skd:// URI. Prints one JSON document.
+    Decode {
+        /// The base64 text (`-` reads it from stdin).
+        input: String,
+        /// A 16-byte content key (32 hex digits, or base64) to check the PlayReady CHECKSUM.
+        #[arg(long)]
+        key: Option<String>,
+    },
 }
 
 /// Runs `multidrm pssh …`.
 pub(crate) fn run(cmd: PsshCmd) -> CmdResult {
     match cmd {
-        PsshCmd::Unavailable => Err(Failure::usage("this command is not available yet")),
+        PsshCmd::Decode { input, key } => {
+            let text = if input == "-" {
+                String::from_utf8(read_input("-")?)
+                    .map_err(|_| Failure::input("stdin is not UTF-8 text"))?
+            } else {
+                input
+            };
+            let key = key.as_deref().map(parse_key).transpose()?;
+            let report = decode(text.trim(), key.as_ref())?;
+            if report
+                .pointer("/checksum_valid")
+                .or_else(|| report.pointer("/playready/checksum_valid"))
+                == Some(&Value::Bool(false))
+            {
+                eprintln!("multidrm: warning: the PlayReady CHECKSUM does not match --key");
+            }
+            print_json(&report)
+        }
     }
+}
+
+/// Parses `--key`: 32 hex digits (either case) or base64 of 16 bytes.
+fn parse_key(text: &str) -> Result<[u8; 16], Failure> {
+    let text = text.trim();
+    decode_hex(text, HexCase::Any)
+        .filter(|b| b.len() == 16)
+        .or_else(|| decode_base64(text).ok().filter(|b| b.len() == 16))
+        .and_then(|b| <[u8; 16]>::try_from(b).ok())
+        .ok_or_else(|| {
+            Failure::input("--key must be a 16-byte content key: 32 hex digits or base64")
+        })
+}
+
+/// Decodes the input into the JSON report.
+fn decode(text: &str, key: Option<&[u8; 16]>) -> Result<Value, Failure> {
+    if text.is_empty() {
+        return Err(Failure::input("nothing to decode: the input is empty"));
+    }
+    if text
+        .get(..6)
+        .is_some_and(|p| p.eq_ignore_ascii_case("skd://"))
+    {
+        let uri =
+            SkdUri::parse(text).map_err(|e| Failure::input(format!("invalid skd URI: {e}")))?;
+        return Ok(skd_json(&uri));
+    }
+    let bytes = decode_base64(text)
+        .map_err(|e| Failure::input(format!("the input is not a base64 PSSH box: {e}")))?;
+    if bytes.get(4..8) == Some(b"pssh".as_slice()) {
+        let boxes = PsshBox::parse_all(&bytes)
+            .map_err(|e| Failure::input(format!("invalid PSSH box: {e}")))?;
+        let mut reports = boxes
+            .iter()
+            .map(|b| box_json(b, key))
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(if reports.len() == 1 {
+            reports.remove(0)
+        } else {
+            json!({ "kind": "pssh_boxes", "count": reports.len(), "boxes": reports })
+        });
+    }
+    // A bare payload: a PlayReady Header Object starts with its own little-endian length.
+    let pro_len = bytes
+        .get(..4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+    if pro_len == Some(bytes.len()) {
+        let pro = PlayReadyObject::parse(&bytes)
+            .map_err(|e| Failure::input(format!("invalid PlayReady Header Object: {e}")))?;
+        let mut report = json!({ "kind": "playready_header_object", "size": bytes.len() });
+        merge(&mut report, playready_json(&pro, key)?);
+        return Ok(report);
+    }
+    match WidevinePsshData::parse(&bytes) {
+        Ok(wv) if !wv.key_ids.is_empty() || wv.content_id.is_some() || wv.provider.is_some() => {
+            let mut report = json!({ "kind": "widevine_pssh_data", "size": bytes.len() });
+            merge(&mut report, widevine_json(&wv));
+            Ok(report)
+        }
+        _ => Err(Failure::input(
+            "the input is neither a PSSH box nor a Widevine / PlayReady PSSH payload",
+        )),
+    }
+}
+
+fn merge(target: &mut Value, extra: Value) {
+    if let (Value::Object(t), Value::Object(e)) = (target, extra) {
+        t.extend(e);
+    }
+}
+
+fn system_name(pssh: &PsshBox) -> Option<&'static str> {
+    if let Some(system) = pssh.drm_system() {
+        return Some(system.official_name());
+    }
+    if pssh.system_id == FAIRPLAY_CMAF_SYSTEM_ID {
+        return Some("FAIRPLAY_CMAF");
+    }
+    if pssh.system_id.to_string() == "1077efec-c0b2-4d02-ace3-3c1e52e2fb4b" {
+        return Some("W3C_COMMON_CLEARKEY");
+    }
+    None
+}
+
+fn box_json(pssh: &PsshBox, key: Option<&[u8; 16]>) -> Result<Value, Failure> {
+    let mut report = json!({
+        "kind": "pssh_box",
+        "size": pssh.encoded_len(),
+        "version": pssh.version,
+        "flags": pssh.flags,
+        "system_id": pssh.system_id.to_string(),
+        "system_name": system_name(pssh),
+        "key_ids": pssh.key_ids.iter().map(|k| k.to_uuid_string()).collect::<Vec<_>>(),
+        "data_size": pssh.data.len(),
+        "data_base64": encode_base64(&pssh.data),
+    });
+    match pssh.drm_system() {
+        Some(DrmSystem::Widevine) => {
+            let wv = WidevinePsshData::parse(&pssh.data)
+                .map_err(|e| Failure::input(format!("invalid Widevine PSSH data: {e}")))?;
+            merge(&mut report, json!({ "widevine": widevine_json(&wv) }));
+        }
+        Some(DrmSystem::PlayReady) => {
+            let pro = PlayReadyObject::parse(&pssh.data)
+                .map_err(|e| Failure::input(format!("invalid PlayReady Header Object: {e}")))?;
+            merge(
+                &mut report,
+                json!({ "playready": playready_json(&pro, key)? }),
+            );
+        }
+        Some(DrmSystem::WisePlay) => {
+            if let Ok(doc) = serde_json::from_slice::<Value>(&pssh.data) {
+                merge(&mut report, json!({ "wiseplay": doc }));
+            }
+        }
+        _ => {}
+    }
+    Ok(report)
+}
+
+fn widevine_json(wv: &WidevinePsshData) -> Value {
+    let mut m = Map::new();
+    m.insert("algorithm".into(), json!(wv.algorithm.map(|a| a.name())));
+    m.insert(
+        "key_ids".into(),
+        json!(
+            wv.key_ids
+                .iter()
+                .map(|k| k.to_uuid_string())
+                .collect::<Vec<_>>()
+        ),
+    );
+    m.insert(
+        "key_ids_hex".into(),
+        json!(wv.key_ids.iter().map(|k| k.to_hex()).collect::<Vec<_>>()),
+    );
+    m.insert("provider".into(), json!(wv.provider));
+    m.insert("content_id".into(), json!(wv.content_id_str()));
+    m.insert(
+        "content_id_hex".into(),
+        json!(wv.content_id.as_deref().map(hex_lower)),
+    );
+    m.insert("track_type".into(), json!(wv.track_type));
+    m.insert("crypto_period_index".into(), json!(wv.crypto_period_index));
+    m.insert(
+        "protection_scheme".into(),
+        json!(
+            wv.protection_scheme
+                .map(|s| wv.protection_scheme_text().unwrap_or_else(|| s.to_string()))
+        ),
+    );
+    if let Some((cid, period)) = wv.rotation_content_id() {
+        m.insert(
+            "key_rotation".into(),
+            json!({ "content_id": cid, "period_index": period }),
+        );
+    }
+    let optional = [
+        ("policy", json!(wv.policy)),
+        ("crypto_period_seconds", json!(wv.crypto_period_seconds)),
+        ("type", json!(wv.r#type)),
+        ("key_sequence", json!(wv.key_sequence)),
+        ("video_feature", json!(wv.video_feature)),
+    ];
+    for (name, value) in optional {
+        if !value.is_null() {
+            m.insert(name.into(), value);
+        }
+    }
+    if !wv.group_ids.is_empty() {
+        m.insert(
+            "group_ids_hex".into(),
+            json!(
+                wv.group_ids
+                    .iter()
+                    .map(|g| hex_lower(g))
+                    .collect::<Vec<_>>()
+            ),
+        );
+    }
+    if !wv.skipped_fields.is_empty() {
+        m.insert("unknown_fields".into(), json!(wv.skipped_fields));
+    }
+    Value::Object(m)
+}
+
+fn playready_json(pro: &PlayReadyObject, key: Option<&[u8; 16]>) -> Result<Value, Failure> {
+    let records: Vec<Value> = pro
+        .records
+        .iter()
+        .map(|r| json!({ "type": r.record_type, "length": r.value.len() }))
+        .collect();
+    let xml = pro
+        .wrm_header_xml()
+        .map_err(|e| Failure::input(format!("invalid PlayReady header: {e}")))?;
+    let header = WrmHeader::parse_xml(&xml)
+        .map_err(|e| Failure::input(format!("invalid WRMHEADER: {e}")))?;
+    let mut kids = Vec::new();
+    let mut checks = Vec::new();
+    for k in &header.kids {
+        let mut entry = json!({
+            "key_id": k.key_id.to_uuid_string(),
+            "key_id_hex": k.key_id.to_hex(),
+            "value_base64": drm_cpix::playready::kid_base64(&k.key_id),
+            "algorithm": k.algorithm.as_ref().map(|a| a.as_str().to_owned()),
+            "checksum": k.checksum_base64(),
+        });
+        if let Some(key) = key {
+            let check = k.verify(key);
+            checks.push(check);
+            merge(&mut entry, json!({ "checksum_check": check.as_str() }));
+        }
+        kids.push(entry);
+    }
+    let mut m = json!({
+        "record_count": pro.records.len(),
+        "records": records,
+        "header_version": header.version.as_str(),
+        "key_ids": kids,
+        "la_url": header.la_url,
+        "lui_url": header.lui_url,
+        "ds_id": header.ds_id,
+        "custom_attributes": header.custom_attributes,
+        "period_index": header.period_index(),
+        "checksum": header.kids.first().and_then(|k| k.checksum_base64()),
+        "xml": xml,
+    });
+    if key.is_some() {
+        // The overall result: valid only when every KID's checksum matches.
+        let overall = if checks.is_empty() {
+            ChecksumCheck::KidNotFound
+        } else if checks.contains(&ChecksumCheck::Invalid) {
+            ChecksumCheck::Invalid
+        } else if checks.iter().all(|c| *c == ChecksumCheck::Valid) {
+            ChecksumCheck::Valid
+        } else {
+            checks
+                .iter()
+                .copied()
+                .find(|c| *c != ChecksumCheck::Valid)
+                .unwrap_or(ChecksumCheck::Missing)
+        };
+        merge(
+            &mut m,
+            json!({
+                "checksum_check": overall.as_str(),
+                "checksum_valid": overall == ChecksumCheck::Valid,
+            }),
+        );
+    }
+    Ok(m)
+}
+
+fn skd_json(uri: &SkdUri) -> Value {
+    let mut m = json!({
+        "kind": "fairplay_key_uri",
+        "uri": uri.to_string(),
+        "asset_id": uri.asset_id(),
+        "key_id": uri.key_id().map(|k| k.to_uuid_string()),
+    });
+    if let Some((cid, period)) = uri.rotation() {
+        merge(
+            &mut m,
+            json!({ "key_rotation": { "content_id": cid, "period_index": period } }),
+        );
+    }
+    m
 }
