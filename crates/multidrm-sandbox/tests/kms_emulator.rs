@@ -223,7 +223,12 @@ fn build_request(c: &Case, salt: u8) -> String {
 }
 
 async fn post(url: &str, body: String) -> (u16, String, String) {
-    let resp = reqwest::Client::new()
+    post_with(&reqwest::Client::new(), url, body).await
+}
+
+/// POSTs with a given client (the matrix test reuses one connection pool).
+async fn post_with(client: &reqwest::Client, url: &str, body: String) -> (u16, String, String) {
+    let resp = client
         .post(url)
         .header("Content-Type", "application/xml")
         .body(body)
@@ -512,6 +517,7 @@ fn track_sets() -> Vec<Vec<&'static str>> {
 async fn every_drm_mix_track_set_rotation_and_scheme() {
     let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
     let mut served = 0;
+    let client = reqwest::Client::new();
     for (mix_name, drms) in drm_mixes() {
         for tracks in track_sets() {
             for period in [None, Some(5), Some(0x1_0000)] {
@@ -525,7 +531,7 @@ async fn every_drm_mix_track_set_rotation_and_scheme() {
                     };
                     let request = build_request(&c, 0x11);
                     let (status, ct, body) =
-                        post(&url(&sandbox, period.is_some()), request.clone()).await;
+                        post_with(&client, &url(&sandbox, period.is_some()), request.clone()).await;
                     let single_only = drms.iter().any(|d| d.is_single_key_only());
                     if single_only && tracks.len() > 1 {
                         assert_eq!(status, 400, "{c:?}: {body}");
@@ -537,8 +543,12 @@ async fn every_drm_mix_track_set_rotation_and_scheme() {
                     assert!(ct.starts_with("application/xml"), "{ct}");
                     check_case(&sandbox, &c, &request, &body);
                     // Deterministic: other request KIDs and period ids → the same answer.
-                    let again =
-                        post(&url(&sandbox, period.is_some()), build_request(&c, 0x22)).await;
+                    let again = post_with(
+                        &client,
+                        &url(&sandbox, period.is_some()),
+                        build_request(&c, 0x22),
+                    )
+                    .await;
                     let r1 = read_response(&body);
                     let r2 = read_response(&again.2);
                     assert_eq!(
