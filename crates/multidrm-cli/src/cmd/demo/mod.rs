@@ -5,12 +5,16 @@
 //! for. Nothing leaves the loopback interface; the credentials are the public tutorial values of
 //! the DoveRunner docs and the sandbox's test credentials.
 
+mod cpix;
 mod report;
 mod token;
 
 use clap::Args;
 
-use crate::failure::CmdResult;
+use multidrm_sandbox::{Sandbox, SandboxOptions};
+
+use crate::failure::{CmdResult, Failure};
+use crate::output::runtime;
 use report::Report;
 
 /// Arguments of `multidrm demo`.
@@ -23,6 +27,20 @@ pub(crate) fn run(_args: DemoArgs) -> CmdResult {
     report.title("multidrm demo: DoveRunner Multi-DRM end to end, on loopback");
     report.line("Every value below is computed live; nothing leaves 127.0.0.1.");
     token::run(&mut report)?;
+    runtime()?.block_on(async {
+        let sandbox = Sandbox::start(SandboxOptions::default())
+            .await
+            .map_err(|e| Failure::usage(format!("cannot start the loopback emulators: {e}")))?;
+        let result = networked(&mut report, &sandbox).await;
+        sandbox.shutdown().await;
+        result
+    })?;
     report.done();
+    Ok(())
+}
+
+/// The sections that talk to the loopback emulators.
+async fn networked(report: &mut Report, sandbox: &Sandbox) -> CmdResult {
+    cpix::run(report, sandbox).await?;
     Ok(())
 }
