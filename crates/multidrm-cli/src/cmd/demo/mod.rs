@@ -6,6 +6,7 @@
 //! the DoveRunner docs and the sandbox's test credentials.
 
 mod cpix;
+mod ncp;
 mod report;
 mod token;
 
@@ -42,5 +43,6 @@ pub(crate) fn run(_args: DemoArgs) -> CmdResult {
 /// The sections that talk to the loopback emulators.
 async fn networked(report: &mut Report, sandbox: &Sandbox) -> CmdResult {
     cpix::run(report, sandbox).await?;
+    ncp::run(report, sandbox).await?;
     Ok(())
 }
