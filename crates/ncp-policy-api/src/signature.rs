@@ -20,6 +20,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroize;
 
@@ -50,19 +51,15 @@ type HmacSha256 = Hmac<Sha256>;
 /// is not an RFC 3986 unreserved character (`A-Z a-z 0-9 - . _ ~`) becomes `%XX` with upper-case
 /// hex; a space is `%20`, never `+`.
 pub fn encode_component(value: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(value.len());
-    for &b in value.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0f)]));
-        }
-    }
-    out
+    utf8_percent_encode(value, NOT_UNRESERVED).to_string()
 }
+
+/// Every byte except the RFC 3986 unreserved characters `A-Z a-z 0-9 - . _ ~`.
+const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// Builds a query string from `(name, value)` pairs in the caller's order (never sorted), each
 /// name and value encoded with [`encode_component`], joined as `name=value` with `&`.

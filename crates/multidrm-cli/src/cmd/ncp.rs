@@ -590,33 +590,3 @@ fn api_failure(error: &Error) -> Failure {
         e => Failure::input(e.to_string()),
     }
 }
-
-/// Used by `multidrm demo`: creates a policy on an NCP endpoint (the sandbox's), lists the
-/// policies, and returns a JSON summary of both steps.
-#[allow(dead_code)]
-pub(crate) async fn demo_policy_round_trip(
-    endpoint: &str,
-    access_key: &str,
-    secret_key: &str,
-    policy_name: &str,
-) -> Result<Value, Failure> {
-    let client = Client::builder(AccessKey::new(access_key), SecretKey::new(secret_key))
-        .endpoint(endpoint)
-        .build()
-        .map_err(|e| Failure::usage(e.to_string()))?;
-    let name =
-        ncp_policy_api::PolicyName::new(policy_name).map_err(|e| Failure::input(e.to_string()))?;
-    let created = client
-        .create_policy(&PolicyRequest::new(name))
-        .await
-        .map_err(|e| api_failure(&e))?;
-    let all = client
-        .policies(100)
-        .collect_all()
-        .await
-        .map_err(|e| api_failure(&e))?;
-    Ok(json!({
-        "created": to_json(&created)?,
-        "policies": all.iter().map(|p| json!({"policyId": p.policy_id, "policyName": p.policy_name})).collect::<Vec<_>>(),
-    }))
-}
