@@ -161,7 +161,20 @@ impl<'a> ObjectWriter<'a> {
 
     /// An integer member.
     pub fn int(&mut self, key: &str, value: i64) {
-        let _ = write!(self.key(key), "{value}");
+        push_int(self.key(key), value);
+    }
+
+    /// A string member holding `bytes` as lower-case hex (no escaping needed).
+    pub fn hex(&mut self, key: &str, bytes: &[u8]) {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let out = self.key(key);
+        out.reserve(bytes.len() * 2 + 2);
+        out.push('"');
+        for &b in bytes {
+            out.push(char::from(DIGITS[usize::from(b >> 4)]));
+            out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+        }
+        out.push('"');
     }
 
     /// The style in use.
@@ -172,6 +185,27 @@ impl<'a> ObjectWriter<'a> {
     /// Closes the object (`}`).
     pub fn end(self) {
         self.out.push('}');
+    }
+}
+
+/// Appends the decimal digits of `value` (no `fmt` machinery).
+pub(crate) fn push_int(out: &mut String, value: i64) {
+    let mut buf = [0u8; 20];
+    let mut n = value.unsigned_abs();
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if value < 0 {
+        out.push('-');
+    }
+    for &d in &buf[i..] {
+        out.push(char::from(d));
     }
 }
 
@@ -207,6 +241,15 @@ mod tests {
         );
         assert_eq!(lit("¡\\", JsonStyle::Python), r#""\u00a1\\""#);
         assert_eq!(lit("¡\\\u{7f}", JsonStyle::Compact), "\"¡\\\\\u{7f}\"");
+    }
+
+    #[test]
+    fn integers() {
+        for v in [0, 7, -1, 10, 2_147_483_647, i64::MIN, i64::MAX, -150] {
+            let mut out = String::new();
+            push_int(&mut out, v);
+            assert_eq!(out, v.to_string());
+        }
     }
 
     #[test]

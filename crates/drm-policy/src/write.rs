@@ -9,7 +9,7 @@ impl Policy {
     /// and empty lists omitted; `external_key` (never the Python sample's `external_policy`);
     /// never `"iv": null`.
     pub fn to_json(&self, style: JsonStyle) -> String {
-        let mut out = String::with_capacity(256);
+        let mut out = String::with_capacity(1024);
         self.write_json(&mut out, style);
         out
     }
@@ -193,10 +193,10 @@ fn write_external(out: &mut String, e: &ExternalKey, style: JsonStyle) {
         write_list(o.key("mpeg_cenc"), style, &e.mpeg_cenc, |out, k, style| {
             let mut k_o = ObjectWriter::begin(out, style);
             k_o.string("track_type", k.track_type.as_str());
-            k_o.string("key_id", &k.key_id.to_hex());
-            k_o.string("key", &k.key.to_hex());
+            k_o.hex("key_id", k.key_id.as_bytes());
+            k_o.hex("key", k.key.as_bytes());
             if let Some(iv) = &k.iv {
-                k_o.string("iv", &iv.to_hex());
+                k_o.hex("iv", iv.as_bytes());
             }
             k_o.end();
         });
@@ -205,9 +205,9 @@ fn write_external(out: &mut String, e: &ExternalKey, style: JsonStyle) {
         write_list(o.key("hls_aes"), style, &e.hls_aes, |out, k, style| {
             let mut k_o = ObjectWriter::begin(out, style);
             k_o.string("track_type", k.track_type.as_str());
-            k_o.string("key_id", &k.key_id.to_hex());
-            k_o.string("key", &k.key.to_hex());
-            k_o.string("iv", &k.iv.to_hex());
+            k_o.hex("key_id", k.key_id.as_bytes());
+            k_o.hex("key", k.key.as_bytes());
+            k_o.hex("iv", k.iv.as_bytes());
             k_o.end();
         });
     }
@@ -216,7 +216,7 @@ fn write_external(out: &mut String, e: &ExternalKey, style: JsonStyle) {
         if let Some(t) = n.track_type {
             n_o.string("track_type", t.as_str());
         }
-        n_o.string("cek", &n.cek.to_hex());
+        n_o.hex("cek", n.cek.as_bytes());
         n_o.end();
     }
     o.end();

@@ -1,10 +1,103 @@
-//! Benchmarks (filled in with the crate's hot path).
-#![allow(missing_docs)]
-use criterion::{Criterion, criterion_group, criterion_main};
+//! Token benchmarks: fresh and prepared minting with a ~1.5 KB policy shaped like vector v10
+//! (playback + two security entries + all three external key kinds), inspect, batch lines.
+#![allow(clippy::unwrap_used, missing_docs)]
 
-fn placeholder(c: &mut Criterion) {
-    c.bench_function("noop", |b| b.iter(|| std::hint::black_box(1 + 1)));
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use drm_policy::{JsonStyle, Policy};
+use drm_token::batch::{BatchDefaults, BatchIssuer};
+use drm_token::inspect::{InspectOptions, inspect};
+use drm_token::{DrmType, PreparedPolicy, SiteCredentials, Timestamp, TokenMinter, TokenRequest};
+
+const POLICY: &str = include_str!("v10_like_policy.json");
+
+fn creds() -> SiteCredentials {
+    SiteCredentials::from_strs(
+        "TUTO",
+        "lU5D8s3PWoLls3PWFWkClULlFWk5D8oC",
+        "LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20",
+    )
+    .unwrap()
 }
 
-criterion_group!(benches, placeholder);
+fn tokens(c: &mut Criterion) {
+    let creds = creds();
+    let policy = Policy::from_json(POLICY).unwrap();
+    let ts = Timestamp::parse("2025-06-01T12:34:56Z").unwrap();
+    let req = TokenRequest::new(DrmType::Widevine, "test-user", "bigbuckbunny").key_rotation(true);
+    let compact_len = policy.to_json(JsonStyle::Compact).len();
+    eprintln!(
+        "policy plaintext: {compact_len} bytes compact, {} bytes python",
+        policy.to_json(JsonStyle::Python).len()
+    );
+
+    let mut g = c.benchmark_group("token");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("fresh_v10_compact", |b| {
+        b.iter(|| {
+            black_box(&req)
+                .mint_with_policy(&creds, black_box(&policy), JsonStyle::Compact, ts)
+                .unwrap()
+        })
+    });
+    g.bench_function("fresh_v10_python", |b| {
+        b.iter(|| {
+            black_box(&req)
+                .mint_with_policy(&creds, black_box(&policy), JsonStyle::Python, ts)
+                .unwrap()
+        })
+    });
+    g.bench_function("parts/policy_validate_v10", |b| {
+        b.iter(|| black_box(&policy).validate().unwrap())
+    });
+    g.bench_function("parts/policy_to_json_v10", |b| {
+        b.iter(|| black_box(&policy).to_json(JsonStyle::Compact))
+    });
+    let text = policy.to_json(JsonStyle::Compact);
+    g.bench_function("parts/encrypt_v10", |b| {
+        b.iter(|| drm_token::envelope::encrypt_policy(black_box(text.as_bytes()), creds.site_key()))
+    });
+    let prepared = PreparedPolicy::new(&policy, &creds, JsonStyle::Compact).unwrap();
+    g.bench_function("prepared_v10_mint_string", |b| {
+        b.iter(|| {
+            black_box(&req)
+                .mint(&creds, black_box(&prepared), ts)
+                .unwrap()
+        })
+    });
+    let mut minter = TokenMinter::new();
+    g.bench_function("prepared_v10_minter_reused", |b| {
+        b.iter(|| {
+            minter
+                .mint(black_box(&req), &creds, black_box(&prepared), ts)
+                .unwrap()
+                .len()
+        })
+    });
+    g.bench_function("prepare_policy_v10", |b| {
+        b.iter(|| PreparedPolicy::new(black_box(&policy), &creds, JsonStyle::Compact).unwrap())
+    });
+    let token = req.mint(&creds, &prepared, ts).unwrap();
+    let options = InspectOptions::new(ts)
+        .site_key(creds.site_key())
+        .access_key(creds.access_key());
+    g.bench_function("inspect_v10_with_keys", |b| {
+        b.iter(|| inspect(black_box(&token), &options).unwrap())
+    });
+    let mut defaults = BatchDefaults::default();
+    defaults.site_id = Some("TUTO".into());
+    defaults.site_key = Some("lU5D8s3PWoLls3PWFWkClULlFWk5D8oC".into());
+    defaults.access_key = Some("LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20".into());
+    defaults.policy = Some(POLICY.to_owned());
+    defaults.timestamp = Some(ts);
+    let mut issuer = BatchIssuer::new(defaults);
+    let line = br#"{"drm_type": "widevine", "user_id": "user-123456", "cid": "content-977"}"#;
+    g.bench_function("batch_line_v10", |b| {
+        b.iter(|| issuer.issue_line(black_box(line)).unwrap().len())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, tokens);
 criterion_main!(benches);

@@ -9,7 +9,7 @@ use drm_policy::{ErrorCode, PolicyError, codes};
 pub enum TokenError {
     /// A required field is missing or empty (1000 user_id, 1001 cid, 1002 site_id,
     /// 1003 access_key, 1004 site_key, 1005 policy).
-    #[error("{field} is required (code {code})")]
+    #[error("{field} is required")]
     Missing {
         /// The official code.
         code: ErrorCode,
@@ -17,13 +17,13 @@ pub enum TokenError {
         field: &'static str,
     },
     /// The site key is not exactly 32 bytes (AES-256). Code 1004.
-    #[error("site_key must be exactly 32 bytes (AES-256), got {len} bytes (code 1004)")]
+    #[error("site_key must be exactly 32 bytes (AES-256), got {len} bytes")]
     SiteKeyLength {
         /// The length given, in bytes.
         len: usize,
     },
     /// A text field is too long or holds a character the token cannot carry.
-    #[error("{field} is invalid: {reason} (code {code})")]
+    #[error("{field} is invalid: {reason}")]
     InvalidField {
         /// The official code of the field (1000 user_id, 1001 cid, 1002 site_id, 1003 access_key).
         code: ErrorCode,
@@ -33,13 +33,13 @@ pub enum TokenError {
         reason: String,
     },
     /// `response_format` is not `original`, `custom` or `json`. Code 1048.
-    #[error("response_format {value:?} is not one of: original, custom, json (code 1048)")]
+    #[error("response_format {value:?} is not one of: original, custom, json")]
     ResponseFormat {
         /// The rejected value (clipped).
         value: String,
     },
     /// `key_rotation` is not a boolean. Code 1055.
-    #[error("key_rotation should be a boolean (code 1055)")]
+    #[error("key_rotation should be a boolean")]
     KeyRotation,
     /// `drm_type` is not one of the five DRM names (the license server answers 7018).
     #[error(
@@ -62,7 +62,7 @@ pub enum TokenError {
     #[error("the prepared policy was encrypted with a different site key")]
     PreparedForOtherKey,
     /// A batch request line is not a JSON object of the token request fields (code 2001).
-    #[error("{reason} (code 2001)")]
+    #[error("{reason}")]
     Request {
         /// What is wrong (no secret).
         reason: String,
