@@ -100,3 +100,31 @@ proptest! {
         exercise(text.as_bytes());
     }
 }
+
+#[test]
+fn deep_nesting_and_odd_bytes_are_refused_cleanly() {
+    let deep = format!(
+        "{{\"Other__\":{}{}}}",
+        "[".repeat(30_000),
+        "]".repeat(30_000)
+    );
+    let v = Verifier::new(SharedSecret::new("s")).max_body_bytes(1 << 20);
+    // Kept verbatim as an unsigned extra (no recursion on it); refused for the missing Type.
+    let err = v.verify(deep.as_bytes()).unwrap_err();
+    assert_eq!(err.code(), drm_entitlement::codes::INVALID_FIELD);
+    let deep_signed = format!(
+        "{{\"Type\":1,\"Other\":{}{}}}",
+        "[".repeat(30_000),
+        "]".repeat(30_000)
+    );
+    assert!(v.verify(deep_signed.as_bytes()).is_err());
+    for body in [
+        &b"{\"Type\":1,\"User\":\"\xff\"}"[..],
+        b"{\"Type\":1e999999}",
+        b"{\"Type\":\"\\ud800\"}",
+        b"\xEF\xBB\xBF{\"Type\":1}",
+        b"{\"Type\":1}\x00",
+    ] {
+        exercise(body);
+    }
+}

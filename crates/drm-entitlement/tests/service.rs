@@ -82,6 +82,10 @@ async fn start_with(
     let dir = common::TempDir::new();
     dir.write("policy.json", POLICY);
     dir.write("jwt_public.pem", include_str!("data/jwt_rs256_public.pem"));
+    dir.write(
+        "jwt_other_public.pem",
+        include_str!("data/jwt_rs256_other_public.pem"),
+    );
     let config = ServiceConfig::from_toml(toml, dir.0.clone()).unwrap();
     let service = customize(EntitlementService::from_config(&config).unwrap());
     Running {
@@ -109,9 +113,23 @@ fn player(user: &str, video: &str) -> RequestBuilder {
         .other("sess-1|web")
 }
 
+/// One HTTP client for the whole test binary (building one per request is slow in debug).
+/// No idle pooling: each test has its own runtime, and a pooled connection must not outlive it.
+fn http() -> reqwest::Client {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .build()
+                .unwrap()
+        })
+        .clone()
+}
+
 /// POSTs a raw body; every answer must be HTTP 200 with a JSON entitlement response.
 async fn post(base: &str, path: &str, body: impl Into<Vec<u8>>) -> EntitlementResponse {
-    let resp = reqwest::Client::new()
+    let resp = http()
         .post(format!("{base}{path}"))
         .body(body.into())
         .send()
@@ -437,7 +455,7 @@ fn jwt_rs256(sub: &str, exp_offset: i64) -> String {
 }
 
 async fn get_token(base: &str, query: &str, bearer: Option<&str>) -> (u16, serde_json::Value) {
-    let mut req = reqwest::Client::new().get(format!("{base}/api/drm/token?{query}"));
+    let mut req = http().get(format!("{base}/api/drm/token?{query}"));
     if let Some(b) = bearer {
         req = req.header("authorization", format!("Bearer {b}"));
     }
@@ -566,6 +584,22 @@ async fn token_endpoint_with_rs256_and_cors() {
 }
 
 #[tokio::test]
+async fn token_endpoint_refuses_rs256_tokens_of_another_key() {
+    let endpoint = "[token_endpoint]\njwt_rs256_public_key_file = \"jwt_other_public.pem\"\n";
+    let svc = start_with(&config_toml("", endpoint), |s| s).await;
+    let (status, body) = get_token(
+        &svc.base(),
+        "content_id=movie-9",
+        Some(&jwt_rs256("alice", 300)),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("invalid_token"))
+    );
+}
+
+#[tokio::test]
 async fn token_endpoint_is_off_without_its_section() {
     let svc = start_with(&config_toml("", ""), |s| s).await;
     let resp = reqwest::get(format!("{}/api/drm/token?content_id=x", svc.base()))
@@ -627,4 +661,37 @@ fn config_errors_name_the_key_and_never_the_secret() {
     assert!(ServiceConfig::from_toml(&unknown, dir.0.clone()).is_err());
     assert!(!format!("{config:?}").contains(SECRET));
     let _ = JsonObject::new();
+}
+
+#[tokio::test]
+async fn hostile_bodies_over_http_always_get_a_signed_answer() {
+    let svc = start().await;
+    let valid = player("alice", "movie-1").build().to_json_string();
+    // Deterministic pseudo-random mutations of a valid body.
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..64 {
+        let mut bytes = valid.clone().into_bytes();
+        for _ in 0..(next() % 8 + 1) {
+            let i = (next() as usize) % bytes.len();
+            bytes[i] = (next() % 256) as u8;
+        }
+        if next() % 4 == 0 {
+            bytes.truncate((next() as usize) % bytes.len());
+        }
+        let resp = post(&svc.base(), "/tokenize", bytes.clone()).await;
+        let challenge = EntitlementRequest::from_slice(&bytes)
+            .ok()
+            .and_then(|r| r.raw_challenge().map(str::to_owned))
+            .unwrap_or_default();
+        assert_eq!(resp.status().unwrap(), ResponseStatus::Ko);
+        resp.verify(&challenge, &SharedSecret::new(SECRET))
+            .or_else(|_| resp.verify("", &SharedSecret::new(SECRET)))
+            .unwrap();
+    }
 }
