@@ -311,9 +311,21 @@ impl ResponseBuilder {
 
     /// The response signed for the request that carried `challenge` (lexical rendering).
     pub fn sign(self, challenge: &str, secret: &SharedSecret) -> EntitlementResponse {
+        self.sign_with(challenge, secret, &Rendering::lexical())
+    }
+
+    /// The response signed the way a given client platform renders it — for a provider that,
+    /// say, decodes with Gson into a map (`0` → `0.0`) or into a Swift model with a `Double`
+    /// `HeartBeatTime`. The JSON text is the same; only the signature differs.
+    pub fn sign_with(
+        self,
+        challenge: &str,
+        secret: &SharedSecret,
+        rendering: &Rendering,
+    ) -> EntitlementResponse {
         let mut resp = self.build();
-        // Strings and integers only: lexical rendering cannot fail on this body.
-        if resp.sign(challenge, secret, &Rendering::lexical()).is_err() {
+        // Strings and integers only: no profile can fail on this body.
+        if resp.sign(challenge, secret, rendering).is_err() {
             resp.body.remove(SIGNATURE_KEY);
         }
         resp

@@ -233,6 +233,17 @@ impl Verifier {
         response.sign(request.challenge(), &self.secret)
     }
 
+    /// Signs `response` as the answer to `request` with a platform's `rendering` (see
+    /// [`ResponseBuilder::sign_with`]).
+    pub fn answer_with(
+        &self,
+        request: &VerifiedRequest,
+        response: ResponseBuilder,
+        rendering: &crate::render::Rendering,
+    ) -> EntitlementResponse {
+        response.sign_with(request.challenge(), &self.secret, rendering)
+    }
+
     /// The signed "ko" for a rejection: keyed with the request's `Challenge` when it could be
     /// read, with the empty string otherwise (then the key is the secret alone).
     pub fn reject(&self, rejection: &Rejection) -> EntitlementResponse {

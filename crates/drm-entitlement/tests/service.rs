@@ -695,3 +695,46 @@ async fn hostile_bodies_over_http_always_get_a_signed_answer() {
             .unwrap();
     }
 }
+
+#[tokio::test]
+async fn answers_are_signed_the_way_the_player_type_checks_them() {
+    let top = "[response_rendering]\nAndroid = { profile = \"kotlin_gson_map\" }\niOS = { profile = \"swift_typed\", double_fields = [\"HeartBeatTime\"] }";
+    // Top-level tables must come after the plain keys: append the section at the end.
+    let toml = format!("{}\n{top}\n", config_toml("", ""));
+    let svc = start_with(&toml, |s| s).await;
+    let secret = SharedSecret::new(SECRET);
+    for (platform, rendering) in [
+        (
+            "Android",
+            drm_entitlement::Rendering::new(drm_entitlement::RenderProfile::KotlinGsonMap),
+        ),
+        (
+            "iOS",
+            drm_entitlement::Rendering::new(drm_entitlement::RenderProfile::SwiftTyped)
+                .declare("HeartBeatTime", drm_entitlement::NumberType::Double),
+        ),
+        ("HTML5", drm_entitlement::Rendering::lexical()),
+    ] {
+        for user in ["alice", "bob"] {
+            let req = player(user, "movie-1")
+                .player_type(platform)
+                .sign(&secret)
+                .unwrap();
+            let resp = post(&svc.base(), "/tokenize", req.to_json_string()).await;
+            let challenge = req.raw_challenge().unwrap();
+            let matched = drm_entitlement::verify_response(
+                resp.body(),
+                challenge,
+                &secret,
+                std::slice::from_ref(&rendering),
+            );
+            assert_eq!(matched.as_ref(), Ok(&rendering), "{platform} {user}");
+            if platform != "HTML5" {
+                assert!(
+                    resp.verify(challenge, &secret).is_err(),
+                    "{platform}: not lexical"
+                );
+            }
+        }
+    }
+}

@@ -1,10 +1,12 @@
 //! The service's TOML configuration.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::entitler::Rule;
+use crate::render::{NumberType, RenderProfile, Rendering};
 use crate::secret::{SecretString, SharedSecret};
 
 /// Why the service could not start.
@@ -128,9 +130,44 @@ pub struct ServiceConfig {
     /// `LICENSETOKEN`, the DoveRunner docs' placeholder.
     #[serde(default = "default_anonymous_user")]
     pub anonymous_user_id: String,
+    /// How to sign answers for a given `PlayerType` whose provider does not render lexically
+    /// (e.g. `Android = { profile = "kotlin_gson_map" }`); other players get `lexical`.
+    #[serde(default)]
+    pub response_rendering: BTreeMap<String, ResponseRenderingConfig>,
     /// Directory that relative paths are resolved against (the configuration file's).
     #[serde(skip)]
     pub base_dir: PathBuf,
+}
+
+/// The rendering of one player platform's response check.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ResponseRenderingConfig {
+    /// `lexical`, `js`, `swift_typed`, `swift_anyobject`, `kotlin_typed`, `kotlin_gson_map`,
+    /// `python_str`.
+    pub profile: String,
+    /// Fields the platform's model declares as `Double` (e.g. `["HeartBeatTime"]`).
+    #[serde(default)]
+    pub double_fields: Vec<String>,
+}
+
+impl ResponseRenderingConfig {
+    /// The rendering described.
+    pub fn rendering(&self) -> Result<Rendering, ConfigError> {
+        let profile: RenderProfile =
+            self.profile
+                .parse()
+                .map_err(|e: crate::error::ParseNameError| ConfigError::Invalid {
+                    key: "response_rendering",
+                    reason: e.to_string(),
+                })?;
+        let mut r = Rendering::new(profile);
+        for f in &self.double_fields {
+            r = r.declare(f.clone(), NumberType::Double);
+        }
+        Ok(r)
+    }
 }
 
 /// DoveRunner site credentials (DoveRunner Console → Multi-DRM settings).
@@ -248,6 +285,9 @@ impl ServiceConfig {
                 key: "anonymous_user_id",
                 reason: "must not be empty".into(),
             });
+        }
+        for r in self.response_rendering.values() {
+            r.rendering()?;
         }
         if let Some(t) = &self.token_endpoint {
             match (&t.jwt_hs256_secret, &t.jwt_rs256_public_key_file) {

@@ -17,6 +17,7 @@ use super::Shared;
 use super::issuer::parse_drm_type;
 use crate::codes;
 use crate::entitler::{Channel, Decision, EntitlementQuery};
+use crate::render::Rendering;
 use crate::request::RequestType;
 use crate::response::EntitlementResponse;
 use crate::verifier::{RejectReason, Rejection, VerifiedRequest, check_replay};
@@ -127,10 +128,16 @@ async fn answer(
     };
     let kind = verified.fields.request_type;
     let challenge = verified.challenge().to_owned();
-    match tokio::time::timeout(state.timeout, decide_and_answer(state, verified)).await {
+    let rendering = state.rendering_for(&verified.fields.player_type);
+    let answer = decide_and_answer(state, verified, &rendering);
+    match tokio::time::timeout(state.timeout, answer).await {
         Ok(resp) => (resp, Some(kind)),
         Err(_) => (
-            ko(state, &challenge, codes::SERVICE_UNAVAILABLE, "timed out"),
+            EntitlementResponse::ko(codes::SERVICE_UNAVAILABLE, "timed out").sign_with(
+                &challenge,
+                state.verifier.secret(),
+                &rendering,
+            ),
             Some(kind),
         ),
     }
@@ -140,35 +147,44 @@ fn ko(state: &Shared, challenge: &str, code: u32, message: &str) -> EntitlementR
     EntitlementResponse::ko(code, message).sign(challenge, state.verifier.secret())
 }
 
-async fn decide_and_answer(state: &Shared, verified: VerifiedRequest) -> EntitlementResponse {
+async fn decide_and_answer(
+    state: &Shared,
+    verified: VerifiedRequest,
+    rendering: &Rendering,
+) -> EntitlementResponse {
     let verified = match check_replay(verified, state.guard.as_ref(), SystemTime::now()).await {
         Ok(v) => v,
         Err(rejection) => {
             tracing::warn!(reason = %rejection, code = rejection.code(), "request refused");
-            return state.verifier.reject(&rejection);
+            return EntitlementResponse::ko(rejection.code(), rejection.to_string()).sign_with(
+                rejection.challenge().unwrap_or(""),
+                state.verifier.secret(),
+                rendering,
+            );
         }
     };
     let f = &verified.fields;
-    let challenge = verified.challenge();
+    let refuse = |code: u32, message: &str| {
+        state
+            .verifier
+            .answer_with(&verified, EntitlementResponse::ko(code, message), rendering)
+    };
     let channel = match f.request_type {
         RequestType::Heartbeat => Channel::Heartbeat,
         _ => Channel::Tokenize,
     };
-    if channel == Channel::Tokenize && f.video_id.is_empty() {
-        return ko(
-            state,
-            challenge,
-            codes::INVALID_FIELD,
-            "field VideoId is missing",
-        );
-    }
-    let Some(drm_type) = parse_drm_type(&f.drm_type, state.default_drm_type) else {
-        return ko(
-            state,
-            challenge,
-            codes::INVALID_FIELD,
-            "unsupported DRMType",
-        );
+    // Heartbeats mint nothing: their DRMType is not checked.
+    let drm_type = match channel {
+        Channel::Tokenize => {
+            if f.video_id.is_empty() {
+                return refuse(codes::INVALID_FIELD, "field VideoId is missing");
+            }
+            match parse_drm_type(&f.drm_type, state.default_drm_type) {
+                Some(d) => d,
+                None => return refuse(codes::INVALID_FIELD, "unsupported DRMType"),
+            }
+        }
+        _ => state.default_drm_type,
     };
     let query = EntitlementQuery::new(
         f.user.clone(),
@@ -181,13 +197,14 @@ async fn decide_and_answer(state: &Shared, verified: VerifiedRequest) -> Entitle
         Decision::AllowAs { user_id } => user_id,
         Decision::Deny { code, message } => {
             tracing::info!(video_id = %f.video_id, code, "not entitled");
-            return ko(state, challenge, code, &message);
+            return refuse(code, &message);
         }
     };
     if channel == Channel::Heartbeat {
-        return state.verifier.answer(
+        return state.verifier.answer_with(
             &verified,
             EntitlementResponse::ok().heartbeat_seconds(state.heartbeat_seconds),
+            rendering,
         );
     }
     let license_user = if license_user.is_empty() {
@@ -205,21 +222,17 @@ async fn decide_and_answer(state: &Shared, verified: VerifiedRequest) -> Entitle
             } else {
                 codes::SERVICE_UNAVAILABLE
             };
-            return ko(
-                state,
-                challenge,
-                code,
-                "cannot issue a license token for this request",
-            );
+            return refuse(code, "cannot issue a license token for this request");
         }
     };
     let content_url = state.content_url(&f.video_id, drm_type);
-    state.verifier.answer(
+    state.verifier.answer_with(
         &verified,
         EntitlementResponse::ok()
             .content_url(content_url)
             .license_url(state.license_url.as_str())
             .auth_token(minted.token.as_str())
             .heartbeat_seconds(state.heartbeat_seconds),
+        rendering,
     )
 }

@@ -84,13 +84,24 @@ impl Issuer {
     }
 }
 
-/// The DRM type of a request: the wire names and any case of them (`widevine`, `Widevine`,
-/// `WIDEVINE`); empty → `default`.
+/// The DRM type of a request: the names in any case (`widevine`, `Widevine`, `WIDEVINE`) and
+/// the EME key-system names players use (`com.widevine.alpha`, `com.microsoft.playready…`,
+/// `com.apple.fps…`); empty → `default`.
 pub(crate) fn parse_drm_type(text: &str, default: DrmType) -> Option<DrmType> {
-    if text.is_empty() {
+    let lower = text.trim().to_ascii_lowercase();
+    if lower.is_empty() {
         return Some(default);
     }
-    DrmType::from_name(&text.to_ascii_lowercase())
+    if lower == "com.widevine.alpha" {
+        return Some(DrmType::Widevine);
+    }
+    if lower.starts_with("com.microsoft.playready") {
+        return Some(DrmType::PlayReady);
+    }
+    if lower.starts_with("com.apple.fps") {
+        return Some(DrmType::FairPlay);
+    }
+    DrmType::from_name(&lower)
 }
 
 /// When a token minted at `ts` stops being accepted (default site setting: 600 s).
@@ -98,4 +109,30 @@ pub(crate) fn expires_at(ts: Timestamp) -> String {
     Timestamp::from_unix(ts.unix_seconds() + DEFAULT_VALIDITY_SECS)
         .map(|t| t.as_str().to_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drm_type_names() {
+        let d = DrmType::Widevine;
+        assert_eq!(parse_drm_type("", d), Some(DrmType::Widevine));
+        assert_eq!(parse_drm_type("PLAYREADY", d), Some(DrmType::PlayReady));
+        assert_eq!(parse_drm_type("FairPlay", d), Some(DrmType::FairPlay));
+        assert_eq!(
+            parse_drm_type("com.widevine.alpha", d),
+            Some(DrmType::Widevine)
+        );
+        assert_eq!(
+            parse_drm_type("com.microsoft.playready.recommendation", d),
+            Some(DrmType::PlayReady)
+        );
+        assert_eq!(
+            parse_drm_type("com.apple.fps.1_0", d),
+            Some(DrmType::FairPlay)
+        );
+        assert_eq!(parse_drm_type("clearkey", d), None);
+    }
 }

@@ -11,6 +11,7 @@ mod diva;
 mod issuer;
 mod token_endpoint;
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,10 +20,13 @@ use axum::Router;
 use axum::routing::{get, post};
 use drm_token::DrmType;
 
-pub use config::{ConfigError, DoveRunnerConfig, ServiceConfig, TokenEndpointConfig};
+pub use config::{
+    ConfigError, DoveRunnerConfig, ResponseRenderingConfig, ServiceConfig, TokenEndpointConfig,
+};
 pub use issuer::DEFAULT_POLICY_JSON;
 
 use crate::entitler::{Entitler, RuleSet};
+use crate::render::Rendering;
 use crate::replay::{MemoryReplayGuard, ReplayGuard};
 use crate::verifier::Verifier;
 
@@ -40,6 +44,7 @@ pub(crate) struct Shared {
     default_drm_type: DrmType,
     anonymous_user_id: String,
     timeout: Duration,
+    renderings: Arc<BTreeMap<String, Rendering>>,
 }
 
 impl Shared {
@@ -48,6 +53,14 @@ impl Shared {
         self.content_url_template
             .replace("{video_id}", &percent_encode(video_id))
             .replace("{drm_type}", drm_type.lower_name())
+    }
+
+    /// How answers to `player_type` are signed (lexical unless configured).
+    fn rendering_for(&self, player_type: &str) -> Rendering {
+        self.renderings
+            .get(player_type)
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -119,6 +132,10 @@ impl EntitlementService {
             }
             None => Arc::new(MemoryReplayGuard::new(window, config.replay_capacity)),
         };
+        let mut renderings = BTreeMap::new();
+        for (player_type, r) in &config.response_rendering {
+            renderings.insert(player_type.clone(), r.rendering()?);
+        }
         let verifier = Verifier::new(config.secret.clone())
             .require_signature(config.require_signature)
             .max_body_bytes(config.max_body_bytes);
@@ -135,6 +152,7 @@ impl EntitlementService {
                 default_drm_type,
                 anonymous_user_id: config.anonymous_user_id.clone(),
                 timeout: Duration::from_secs(config.request_timeout_seconds),
+                renderings: Arc::new(renderings),
             },
             bind: config.bind.clone(),
             cors,
