@@ -74,6 +74,11 @@ fn check_request(name: &str) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        s(&c, "signed_body_json"),
+        "byte-exact output"
+    );
     let signed = stdout_json(&out);
     assert_eq!(signed["Signature"], c["signature"]);
     assert_eq!(
