@@ -165,6 +165,9 @@ pub enum ParseError {
         /// The requested track type.
         track: TrackType,
     },
+    /// A request document does not describe a valid request.
+    #[error("not a valid request: {0}")]
+    Request(#[from] RequestError),
     /// The response is for another content id than the request.
     #[error("the KMS response is for content id {found:?}, the request was for {expected:?}")]
     ContentIdMismatch {

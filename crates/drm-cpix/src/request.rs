@@ -33,7 +33,7 @@ pub use filters::{UsageFilter, ladder, pixel_range, track_for_resolution};
 pub use options::{EncryptionScheme, KEY_TRACKS, TrackSelection};
 
 use crate::content_id::ContentId;
-use crate::error::RequestError;
+use crate::error::{ParseError, RequestError};
 use crate::ns;
 use crate::system::DrmSystem;
 
@@ -213,6 +213,120 @@ impl CpixRequest {
     }
 }
 
+impl CpixRequest {
+    /// Reads a request document back (this crate's, an official client's, the docs' examples),
+    /// e.g. to pair a saved response with the request that produced it.
+    ///
+    /// Keys come from the usage rules (a single `HD` rule is "all tracks"); a document without
+    /// usage rules must hold one key (all tracks). DRM systems are the union of the
+    /// `DRMSystem@systemId`s; scheme and period index are taken from the first key.
+    ///
+    /// # Errors
+    /// [`ParseError`] for unreadable XML and missing or non-UUID key ids,
+    /// [`ParseError::Request`] for content that is not a valid request.
+    pub fn from_xml(input: &[u8]) -> Result<Self, ParseError> {
+        let raw = crate::response::RawDocument::parse(input)?;
+        let id = raw.id.as_deref().ok_or(ParseError::MissingAttribute {
+            element: "CPIX",
+            attribute: "id",
+        })?;
+        let content_id = ContentId::new(id).map_err(RequestError::from)?;
+        let kid = |text: Option<&str>, element: &'static str| {
+            let t = text.ok_or(ParseError::MissingAttribute {
+                element,
+                attribute: "kid",
+            })?;
+            crate::response::parse_uuid_text(t).ok_or_else(|| ParseError::InvalidUuid {
+                element,
+                attribute: "kid",
+                value: t.chars().take(64).collect(),
+            })
+        };
+        // (track, kid, period id)
+        let mut keys: Vec<(TrackType, KeyId, Option<String>)> = Vec::new();
+        for rule in &raw.usage_rules {
+            let text = rule.intended_track_type.as_deref().unwrap_or("");
+            let track = KEY_TRACKS
+                .into_iter()
+                .find(|t| t.as_str().eq_ignore_ascii_case(text))
+                .ok_or_else(|| RequestError::InvalidTrack {
+                    value: text.chars().take(64).collect(),
+                })?;
+            keys.push((
+                track,
+                kid(rule.kid.as_deref(), "ContentKeyUsageRule")?,
+                rule.period_ids.first().cloned(),
+            ));
+        }
+        if raw.usage_rules.is_empty() {
+            match raw.content_keys.as_slice() {
+                [only] => keys.push((TrackType::Hd, kid(only.kid.as_deref(), "ContentKey")?, None)),
+                _ => {
+                    return Err(RequestError::InvalidTrack {
+                        value: format!("{} keys without usage rules", raw.content_keys.len()),
+                    }
+                    .into());
+                }
+            }
+        }
+        let filters = raw.usage_rules.iter().any(|r| !r.filters.is_empty());
+        let tracks = if keys.len() == 1 && keys[0].0 == TrackType::Hd && !filters {
+            TrackSelection::All
+        } else {
+            TrackSelection::keys(keys.iter().map(|k| k.0))?
+        };
+        let scheme = match raw
+            .content_keys
+            .first()
+            .and_then(|k| k.common_encryption_scheme.as_deref())
+        {
+            Some(s) => s.parse()?,
+            None => EncryptionScheme::None,
+        };
+        let period_index = match raw.periods.first().and_then(|p| p.index.as_deref()) {
+            Some(i) => i
+                .trim()
+                .parse::<u32>()
+                .map_err(|_| RequestError::InvalidPeriodId {
+                    value: format!("index {}", i.chars().take(32).collect::<String>()),
+                })?,
+            None => 0,
+        };
+        let drm_systems: Vec<DrmSystem> = raw
+            .drm_systems
+            .iter()
+            .filter_map(|d| d.system_id.as_deref().and_then(DrmSystem::from_system_id))
+            .collect();
+        // The builder's key order for this selection.
+        let mut order = tracks.key_tracks();
+        if filters && !tracks.is_all() {
+            order.sort_by_key(|t| *t == TrackType::Audio);
+        }
+        let by_track = |t: TrackType| keys.iter().find(|k| k.0 == t);
+        let key_ids = order
+            .iter()
+            .filter_map(|t| by_track(*t).map(|k| k.1))
+            .collect();
+        let mut builder = CpixRequest::builder(content_id)
+            .drm_systems(drm_systems)
+            .tracks(tracks)
+            .scheme(scheme)
+            .period_index(period_index)
+            .filters(filters)
+            .key_ids(key_ids);
+        if period_index > 0 {
+            let period_ids: Option<Vec<String>> = order
+                .iter()
+                .map(|t| by_track(*t).and_then(|k| k.2.clone()))
+                .collect();
+            if let Some(ids) = period_ids {
+                builder = builder.period_ids(ids);
+            }
+        }
+        Ok(builder.build()?)
+    }
+}
+
 /// Builder of a [`CpixRequest`].
 #[derive(Debug, Clone)]
 pub struct CpixRequestBuilder {
@@ -259,7 +373,9 @@ impl CpixRequestBuilder {
 
     /// Writes Video/AudioFilter elements from DoveRunner's pixel table on a multi-key request
     /// (default off, like the official clients). A single-key request covers every track and
-    /// gets no filter.
+    /// gets no filter. With filters the keys are written video ladder first (SD → UHD2), then
+    /// AUDIO, as PallyConCpixModule (the origin of the filter shape) does; without, in
+    /// [`KEY_TRACKS`] order (AUDIO, SD, HD, UHD1, UHD2) like the Python client.
     pub fn filters(mut self, on: bool) -> Self {
         self.filters = on;
         self
@@ -291,7 +407,13 @@ impl CpixRequestBuilder {
         if drm_systems.is_empty() {
             return Err(RequestError::NoDrmSystem);
         }
-        let tracks = self.tracks.key_tracks();
+        let with_filters = self.filters && !self.tracks.is_all();
+        let mut tracks = self.tracks.key_tracks();
+        if with_filters {
+            // PallyConCpixModule's layout, where the filter shape comes from: the video ladder
+            // from low to high, then audio.
+            tracks.sort_by_key(|t| *t == TrackType::Audio);
+        }
         if tracks.len() > 1 {
             if let Some(system) = drm_systems.iter().find(|d| d.is_single_key_only()) {
                 return Err(RequestError::SingleKeyOnly {
@@ -348,7 +470,7 @@ impl CpixRequestBuilder {
                     .collect(),
             }
         };
-        let filters = if self.filters && !self.tracks.is_all() {
+        let filters = if with_filters {
             ladder(&tracks)
         } else {
             vec![None; tracks.len()]

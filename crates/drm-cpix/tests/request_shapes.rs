@@ -155,3 +155,48 @@ java_shapes! {
     s05_multikey_sd_hd_uhd1_audio_cbcs => "05_multikey_sd_hd_uhd1_audio_cbcs", WV_PR_FP, EncryptionScheme::Cbcs;
     s07_key_rotation_single => "07_key_rotation_single", WV_PR_FP, EncryptionScheme::Cenc;
 }
+
+macro_rules! read_back {
+    ($($test:ident => $file:literal, keys: $keys:literal, period: $period:literal;)*) => {
+        mod read_back {
+            use super::*;
+            $(
+                #[test]
+                fn $test() {
+                    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/samples").join($file);
+                    let r = CpixRequest::from_xml(&std::fs::read(p).unwrap()).unwrap();
+                    assert_eq!(r.keys().len(), $keys);
+                    assert_eq!(r.period_index(), $period);
+                    // Our rewrite reads back to the same request.
+                    assert_eq!(CpixRequest::from_xml(r.to_xml().as_bytes()).unwrap(), r);
+                }
+            )*
+        }
+    };
+}
+
+read_back! {
+    python_01 => "constructed/01_readme_demotest_single_key.request.xml", keys: 1, period: 0;
+    python_04 => "constructed/04_single_key_all_drms.request.xml", keys: 1, period: 0;
+    python_05 => "constructed/05_multikey_sd_hd_uhd1_audio_cbcs.request.xml", keys: 4, period: 0;
+    java_05 => "constructed/05_multikey_sd_hd_uhd1_audio_cbcs.request.java-shape.xml", keys: 4, period: 0;
+    python_07 => "constructed/07_key_rotation_single.request.xml", keys: 1, period: 5;
+    java_07 => "constructed/07_key_rotation_single.request.java-shape.xml", keys: 1, period: 5;
+    python_11 => "constructed/11_ncg_and_ncghls.request.xml", keys: 1, period: 0;
+    docs_dash_live_keyrotation => "docs/doc_dash_live_keyrotation_request.xml", keys: 1, period: 128;
+    docs_dash_vod => "docs/doc_dash_vod_request.xml", keys: 1, period: 0;
+    docs_hls_vod => "docs/doc_hls_vod_request.xml", keys: 1, period: 0;
+    qencode => "docs/qencode_widevine_request.xml", keys: 1, period: 0;
+}
+
+#[test]
+fn read_back_keeps_ids_systems_and_scheme() {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/samples/constructed/05_multikey_sd_hd_uhd1_audio_cbcs.request.xml");
+    let sample = std::fs::read(p).unwrap();
+    let r = CpixRequest::from_xml(&sample).unwrap();
+    assert_eq!(r.scheme(), EncryptionScheme::Cbcs);
+    assert_eq!(r.drm_systems(), WV_PR_FP);
+    assert_eq!(shape(r.to_xml().as_bytes()), shape(&sample));
+    assert!(CpixRequest::from_xml(b"<x/>").is_err());
+}

@@ -232,5 +232,26 @@ fn filters_are_written_as_a_ladder() {
     assert!(xml.contains(r#"<cpix:VideoFilter minPixels="921600" maxPixels="2073600" />"#));
     assert!(xml.contains(r#"<cpix:VideoFilter minPixels="8294400" maxPixels="8294400" />"#));
     assert!(xml.contains(r#"<cpix:VideoFilter minPixels="33177600" />"#));
-    assert_eq!(r.keys()[0].track, TrackType::Audio);
+    let order: Vec<TrackType> = r.keys().iter().map(|k| k.track).collect();
+    assert_eq!(
+        order,
+        [
+            TrackType::Sd,
+            TrackType::Hd,
+            TrackType::Uhd1,
+            TrackType::Uhd2,
+            TrackType::Audio
+        ]
+    );
+}
+
+#[test]
+fn every_option_combination_reads_back() {
+    for c in combinations() {
+        let back = CpixRequest::from_xml(c.request.to_xml().as_bytes())
+            .unwrap_or_else(|e| panic!("{}: {e}", c.name));
+        // `--tracks HD` and `--tracks all` write the same XML.
+        assert_eq!(back.to_xml(), c.request.to_xml(), "{}", c.name);
+        assert_eq!(back.keys(), c.request.keys(), "{}", c.name);
+    }
 }

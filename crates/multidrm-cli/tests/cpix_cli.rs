@@ -298,3 +298,46 @@ fn docs_samples_parse_with_warnings_on_stderr() {
     );
     assert_eq!(v["multidrm_infos"][0]["period_index"], "128");
 }
+
+#[test]
+fn parse_with_the_request_pairs_kids() {
+    let req = data("samples/constructed/05_multikey_sd_hd_uhd1_audio_cbcs.request.xml");
+    let resp = data("samples/constructed/05_multikey_sd_hd_uhd1_audio_cbcs.response.xml");
+    let o = multidrm(
+        &[
+            "cpix",
+            "parse",
+            resp.to_str().unwrap(),
+            "--request",
+            req.to_str().unwrap(),
+            "--format",
+            "full",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    // samples/constructed/05_*.meta.json: request_kid_to_response_kid.
+    assert_eq!(
+        v["multidrm_infos"][0]["request_key_id"],
+        "ec865e3b-dd71-4d53-bddd-046e8b9cde7f"
+    );
+    assert_eq!(
+        v["multidrm_infos"][0]["key_id"],
+        "a4af6566-7e64-8324-2a76-5a9972008e21"
+    );
+    // A request for another title is refused.
+    let other = data("samples/constructed/01_readme_demotest_single_key.request.xml");
+    let o = multidrm(
+        &[
+            "cpix",
+            "parse",
+            resp.to_str().unwrap(),
+            "--request",
+            other.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("content id"));
+}

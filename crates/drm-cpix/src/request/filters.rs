@@ -58,7 +58,7 @@ pub fn ladder(tracks: &[TrackType]) -> Vec<Option<UsageFilter>> {
         .copied()
         .filter(|t| pixel_range(*t).is_some())
         .collect();
-    // `tracks` is in KEY_TRACKS order, which ranks video tracks by resolution.
+    // Video tracks come in KEY_TRACKS order, which ranks them by resolution.
     let lowest = video.first().copied();
     let highest = video.last().copied();
     tracks

@@ -78,6 +78,10 @@ pub(crate) struct ExportArgs {
 pub(crate) struct ParseArgs {
     /// The KMS response (`-` for stdin).
     file: String,
+    /// The request the response answers: pairs each key with the request's KID and track, and
+    /// checks the content id.
+    #[arg(long)]
+    request: Option<String>,
     #[command(flatten)]
     export: ExportArgs,
 }
@@ -112,9 +116,19 @@ pub(crate) fn run(cmd: CpixCmd) -> CmdResult {
         }
         CpixCmd::Parse(args) => {
             let export = export_settings(&args.export)?;
+            let request = match &args.request {
+                Some(path) => Some(
+                    CpixRequest::from_xml(&read_input(path)?)
+                        .map_err(|e| Failure::input(format!("{path}: {e}")))?,
+                ),
+                None => None,
+            };
             let body = read_input(&args.file)?;
-            let response = CpixResponse::parse(&body)
-                .map_err(|e| Failure::input(format!("{}: {e}", args.file)))?;
+            let response = match &request {
+                Some(r) => CpixResponse::parse_for_request(r, &body),
+                None => CpixResponse::parse(&body),
+            }
+            .map_err(|e| Failure::input(format!("{}: {e}", args.file)))?;
             print_response(&response, &export)
         }
         CpixCmd::Get(args) => get(args),
