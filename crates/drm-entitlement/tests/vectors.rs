@@ -445,3 +445,88 @@ mod oracle {
         exponent_numbers,
     );
 }
+
+/// Every platform variant of the response vectors, one test per (vector, profile/null policy).
+mod platform_variants {
+    use super::*;
+
+    fn check_variant(vector: &str, label: &str) {
+        let c = case(RESPONSES, vector);
+        let variant = c["platform_variants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["profiles"].as_array().unwrap().iter().any(|p| p == label))
+            .unwrap_or_else(|| panic!("{vector}: no variant {label}"))
+            .clone();
+        let declared: Vec<(String, NumberType)> = c
+            .get("declared_numeric_types")
+            .and_then(J::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap().parse().unwrap()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let rendering = rendering_from_label(label, &declared);
+        let body = JsonObject::parse_str(s(&c, "response_json")).unwrap();
+        let secret = SharedSecret::new(s(&c, "secret"));
+        assert_eq!(
+            response_message(&body, &rendering).unwrap(),
+            s(&variant, "message")
+        );
+        assert_eq!(
+            sign_response(&body, s(&c, "challenge"), &secret, &rendering)
+                .unwrap()
+                .to_hex_upper(),
+            s(&variant, "signature")
+        );
+    }
+
+    macro_rules! variants {
+        ($($name:ident => ($vector:literal, $label:literal);)*) => {
+            $(
+                #[test]
+                fn $name() {
+                    check_variant($vector, $label);
+                }
+            )*
+            #[test]
+            fn all_variants_listed() {
+                let listed = [$(($vector, $label)),*];
+                let doc: J = serde_json::from_str(RESPONSES).unwrap();
+                for c in doc["cases"].as_array().unwrap() {
+                    for v in c.get("platform_variants").and_then(J::as_array).into_iter().flatten() {
+                        for label in v["profiles"].as_array().unwrap() {
+                            let key = (c["name"].as_str().unwrap(), label.as_str().unwrap());
+                            assert!(listed.contains(&key), "variant {key:?} has no named test");
+                        }
+                    }
+                }
+            }
+        };
+    }
+
+    variants! {
+        ok_tokenize_int_heartbeat_lexical_skip => ("ok_tokenize_int_heartbeat", "lexical/skip");
+        ok_tokenize_int_heartbeat_lexical_literal => ("ok_tokenize_int_heartbeat", "lexical/literal");
+        ok_tokenize_int_heartbeat_js_skip => ("ok_tokenize_int_heartbeat", "js/skip");
+        ok_tokenize_int_heartbeat_js_literal => ("ok_tokenize_int_heartbeat", "js/literal");
+        ok_tokenize_int_heartbeat_swift_typed_skip => ("ok_tokenize_int_heartbeat", "swift_typed/skip");
+        ok_tokenize_int_heartbeat_swift_typed_literal => ("ok_tokenize_int_heartbeat", "swift_typed/literal");
+        ok_tokenize_int_heartbeat_swift_anyobject_skip => ("ok_tokenize_int_heartbeat", "swift_anyobject/skip");
+        ok_tokenize_int_heartbeat_swift_anyobject_literal => ("ok_tokenize_int_heartbeat", "swift_anyobject/literal");
+        ok_tokenize_int_heartbeat_kotlin_typed_skip => ("ok_tokenize_int_heartbeat", "kotlin_typed/skip");
+        ok_tokenize_int_heartbeat_kotlin_typed_literal => ("ok_tokenize_int_heartbeat", "kotlin_typed/literal");
+        ok_tokenize_int_heartbeat_python_str_skip => ("ok_tokenize_int_heartbeat", "python_str/skip");
+        ok_tokenize_int_heartbeat_python_str_literal => ("ok_tokenize_int_heartbeat", "python_str/literal");
+        ok_tokenize_int_heartbeat_kotlin_gson_map_skip => ("ok_tokenize_int_heartbeat", "kotlin_gson_map/skip");
+        ok_tokenize_int_heartbeat_kotlin_gson_map_literal => ("ok_tokenize_int_heartbeat", "kotlin_gson_map/literal");
+        ok_int_heartbeat_ios_double_field_lexical_skip => ("ok_int_heartbeat_ios_double_field", "lexical/skip");
+        ok_int_heartbeat_ios_double_field_lexical_literal => ("ok_int_heartbeat_ios_double_field", "lexical/literal");
+        ok_int_heartbeat_ios_double_field_swift_typed_skip => ("ok_int_heartbeat_ios_double_field", "swift_typed/skip");
+        ok_int_heartbeat_ios_double_field_swift_typed_literal => ("ok_int_heartbeat_ios_double_field", "swift_typed/literal");
+        ok_int_heartbeat_ios_double_field_kotlin_typed_skip => ("ok_int_heartbeat_ios_double_field", "kotlin_typed/skip");
+        ok_int_heartbeat_ios_double_field_kotlin_typed_literal => ("ok_int_heartbeat_ios_double_field", "kotlin_typed/literal");
+    }
+}
