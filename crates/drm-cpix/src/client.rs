@@ -412,7 +412,8 @@ impl KmsClient {
     /// # Errors
     /// As [`KmsClient::get_keys`], except [`ClientError::Response`].
     pub async fn post_xml(&self, xml: String, key_rotation: bool) -> Result<Vec<u8>, ClientError> {
-        let mut url = format!("{}{}", self.base_url, self.token.expose_secret());
+        let mut url =
+            zeroize::Zeroizing::new(format!("{}{}", self.base_url, self.token.expose_secret()));
         if key_rotation {
             url.push_str("?key-rotation=true");
         }
@@ -425,7 +426,7 @@ impl KmsClient {
                 attempt,
                 "POST CPIX request"
             );
-            match self.exchange(&url, &xml).await {
+            match self.exchange(url.as_str(), &xml).await {
                 Ok(e) => break e,
                 Err(Attempt::Fatal(e)) => return Err(e),
                 Err(Attempt::Transport(kind, message)) => {
