@@ -46,7 +46,12 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging();
+    // The demo provokes refusals on purpose (replay, wrong secret): keep its stderr quiet.
+    init_logging(if matches!(cli.command, Command::Demo(_)) {
+        "error"
+    } else {
+        "warn"
+    });
     let result = match cli.command {
         Command::Token(c) => cmd::token::run(c),
         Command::Policy(c) => cmd::policy::run(c),
@@ -63,10 +68,10 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr, filtered by `RUST_LOG` (default: warnings only), so stdout stays clean JSON.
-fn init_logging() {
+/// Logs go to stderr, filtered by `RUST_LOG` (default: `default_level`), so stdout stays clean.
+fn init_logging(default_level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -6,6 +6,7 @@
 //! the DoveRunner docs and the sandbox's test credentials.
 
 mod cpix;
+mod entitlement;
 mod ncp;
 mod report;
 mod token;
@@ -44,5 +45,6 @@ pub(crate) fn run(_args: DemoArgs) -> CmdResult {
 async fn networked(report: &mut Report, sandbox: &Sandbox) -> CmdResult {
     cpix::run(report, sandbox).await?;
     ncp::run(report, sandbox).await?;
+    entitlement::run(report).await?;
     Ok(())
 }
