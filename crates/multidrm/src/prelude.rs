@@ -38,7 +38,8 @@ pub use ncp_policy_api::{
 // DIVA entitlement.
 #[cfg(feature = "entitlement")]
 pub use drm_entitlement::{
-    Decision, EntitlementQuery, EntitlementRequest, Entitler, SharedSecret, Verifier,
+    Decision, DecisionFuture, EntitlementQuery, EntitlementRequest, Entitler, SharedSecret,
+    Verifier,
     client::EntitlementClient,
     service::{EntitlementService, ServiceConfig},
 };
