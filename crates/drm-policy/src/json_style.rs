@@ -70,24 +70,17 @@ impl std::str::FromStr for JsonStyle {
 /// character as `\uXXXX` (lower-case hex; UTF-16 surrogate pairs above U+FFFF), exactly as
 /// Python's `json.dumps` with `ensure_ascii=True`.
 pub fn write_string(out: &mut String, text: &str, style: JsonStyle) {
+    let table = match style {
+        JsonStyle::Compact => &ESCAPE_COMPACT,
+        JsonStyle::Python => &ESCAPE_PYTHON,
+    };
     out.push('"');
     let bytes = text.as_bytes();
-    let python = style == JsonStyle::Python;
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let plain = match b {
-            0x20..=0x7e => b != b'"' && b != b'\\',
-            0x7f => !python,
-            0x80.. => !python,
-            _ => false,
-        };
-        if plain {
-            i += 1;
-            continue;
-        }
+    while let Some(offset) = bytes[start..].iter().position(|&b| table[usize::from(b)]) {
+        let i = start + offset;
         out.push_str(&text[start..i]);
+        let b = bytes[i];
         if b >= 0x80 {
             // Python style: one whole character, as UTF-16 code units.
             let c = text[i..].chars().next().unwrap_or('\u{fffd}');
@@ -95,7 +88,7 @@ pub fn write_string(out: &mut String, text: &str, style: JsonStyle) {
             for unit in c.encode_utf16(&mut units) {
                 let _ = write!(out, "\\u{:04x}", unit);
             }
-            i += c.len_utf8();
+            start = i + c.len_utf8();
         } else {
             match b {
                 b'"' => out.push_str("\\\""),
@@ -109,13 +102,27 @@ pub fn write_string(out: &mut String, text: &str, style: JsonStyle) {
                     let _ = write!(out, "\\u{:04x}", b);
                 }
             }
-            i += 1;
+            start = i + 1;
         }
-        start = i;
     }
     out.push_str(&text[start..]);
     out.push('"');
 }
+
+/// Which bytes start an escape: `"`, `\\`, control characters; in Python style also DEL and
+/// every byte of a non-ASCII character.
+const fn escape_table(python: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = i < 0x20 || i == b'"' as usize || i == b'\\' as usize || (python && i >= 0x7f);
+        i += 1;
+    }
+    table
+}
+
+static ESCAPE_COMPACT: [bool; 256] = escape_table(false);
+static ESCAPE_PYTHON: [bool; 256] = escape_table(true);
 
 /// Writes one JSON object member by member, in the order the caller gives.
 #[derive(Debug)]
@@ -142,8 +149,18 @@ impl<'a> ObjectWriter<'a> {
             self.out.push_str(self.style.item_separator());
         }
         self.empty = false;
-        write_string(self.out, key, self.style);
-        self.out.push_str(self.style.key_separator());
+        if key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            // Plain keys (all of the policy's) need no escaping in either style.
+            self.out.push('"');
+            self.out.push_str(key);
+            self.out.push_str(match self.style {
+                JsonStyle::Compact => "\":",
+                JsonStyle::Python => "\": ",
+            });
+        } else {
+            write_string(self.out, key, self.style);
+            self.out.push_str(self.style.key_separator());
+        }
         self.out
     }
 

@@ -27,7 +27,7 @@ pub const HASH_B64_LEN: usize = 44;
 pub fn encrypt_policy(plaintext: &[u8], site_key: &SiteKey) -> String {
     let mut cipher = Vec::new();
     encrypt_into(plaintext, site_key, &mut cipher);
-    STANDARD.encode(&cipher)
+    crate::b64::encode(&cipher)
 }
 
 /// AES-256-CBC + PKCS#7 of `plaintext` into `out` (replaced).
@@ -110,18 +110,34 @@ pub fn token_hash(access_key: &AccessKey, input: &HashInput<'_>) -> String {
 
 /// [`token_hash`] into a stack buffer.
 pub(crate) fn token_hash_b64(access_key: &AccessKey, input: &HashInput<'_>) -> [u8; HASH_B64_LEN] {
+    hash_parts(
+        access_key,
+        [
+            input.drm_type.as_bytes(),
+            input.site_id.as_bytes(),
+            input.user_id.as_bytes(),
+            input.cid.as_bytes(),
+            input.policy_b64.as_bytes(),
+            input.timestamp.as_bytes(),
+        ],
+    )
+}
+
+/// The hash over the access key and the six covered fields (in hash order), as base64 bytes.
+pub(crate) fn hash_parts(access_key: &AccessKey, parts: [&[u8]; 6]) -> [u8; HASH_B64_LEN] {
     let mut h = Sha256::new();
     h.update(access_key.expose_secret().as_bytes());
-    h.update(input.drm_type.as_bytes());
-    h.update(input.site_id.as_bytes());
-    h.update(input.user_id.as_bytes());
-    h.update(input.cid.as_bytes());
-    h.update(input.policy_b64.as_bytes());
-    h.update(input.timestamp.as_bytes());
+    for part in parts {
+        h.update(part);
+    }
     let digest = h.finalize();
+    let mut encoded = Vec::with_capacity(HASH_B64_LEN);
+    crate::b64::append(&mut encoded, &digest);
     let mut out = [0u8; HASH_B64_LEN];
     // 32 bytes always encode to 44 characters.
-    let _ = STANDARD.encode_slice(digest, &mut out);
+    if encoded.len() == HASH_B64_LEN {
+        out.copy_from_slice(&encoded);
+    }
     out
 }
 

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod b64;
 pub mod batch;
 mod credentials;
 mod drm_type;

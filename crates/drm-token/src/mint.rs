@@ -1,7 +1,5 @@
 //! Minting tokens: the token JSON (spec §2) around a prepared policy, hashed and base64-encoded.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use drm_policy::json_style::write_string;
 use drm_policy::{JsonStyle, Policy, codes};
 
@@ -127,16 +125,30 @@ impl<'a> TokenRequest<'a> {
         let mut cipher = Vec::with_capacity(text.len() + 16);
         crate::envelope::encrypt_into(text.as_bytes(), creds.site_key(), &mut cipher);
         zeroize::Zeroize::zeroize(&mut text);
-        let mut json = String::with_capacity(cipher.len() * 4 / 3 + 320);
-        write_head(&mut json, self, creds, style);
+        let field_len = crate::b64::encoded_len(cipher.len());
+        let mut head = String::with_capacity(field_len + 400);
+        write_head(&mut head, self, creds, style);
+        let mut json = head.into_bytes();
         let field_start = json.len();
-        STANDARD.encode_string(&cipher, &mut json);
-        let hash = token_hash_b64(
+        crate::b64::append(&mut json, &cipher);
+        let hash = crate::envelope::hash_parts(
             creds.access_key(),
-            &self.hash_input(creds, &json[field_start..], &timestamp),
+            [
+                self.drm_type.as_str().as_bytes(),
+                creds.site_id().as_str().as_bytes(),
+                self.user_id.as_bytes(),
+                self.cid.as_bytes(),
+                &json[field_start..],
+                timestamp.as_bytes(),
+            ],
         );
-        write_tail(&mut json, self, &timestamp, &hash, style);
-        Ok(STANDARD.encode(json.as_bytes()))
+        let mut tail = String::with_capacity(200);
+        write_tail(&mut tail, self, &timestamp, &hash, style);
+        json.extend_from_slice(tail.as_bytes());
+        let mut out = Vec::with_capacity(crate::b64::encoded_len(json.len()));
+        crate::b64::append(&mut out, &json);
+        // Base64 output is ASCII.
+        Ok(String::from_utf8(out).unwrap_or_default())
     }
 
     /// The token JSON (before base64) that [`TokenRequest::mint`] would encode.
@@ -238,14 +250,7 @@ fn write_tail(
     out.push_str("\"}");
 }
 
-/// Appends the standard base64 of `input` to `out`.
-fn append_b64(out: &mut Vec<u8>, input: &[u8]) {
-    let start = out.len();
-    let len = base64::encoded_len(input.len(), true).unwrap_or(0);
-    out.resize(start + len, 0);
-    // The slice is exactly the encoded length.
-    let _ = STANDARD.encode_slice(input, &mut out[start..]);
-}
+use crate::b64::append as append_b64;
 
 /// Mints many tokens with reused buffers: no allocation per token once warm.
 ///
@@ -311,8 +316,7 @@ impl TokenMinter {
 
         let total = head.len() + field.len() + self.tail.len() - rest.len();
         self.out.clear();
-        self.out
-            .reserve(base64::encoded_len(total, true).unwrap_or(0));
+        self.out.reserve(crate::b64::encoded_len(total));
         if field.len() < skip + 3 {
             // Too short for the precomputed middle (never the case for real ciphertexts).
             let mut json = Vec::with_capacity(total);

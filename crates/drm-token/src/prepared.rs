@@ -2,8 +2,6 @@
 
 use std::fmt;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use drm_policy::read::MAX_POLICY_BYTES;
 use drm_policy::{JsonStyle, Policy};
 use zeroize::Zeroize;
@@ -101,12 +99,14 @@ impl PreparedPolicy {
         }
         let mut cipher = Vec::new();
         encrypt_into(plaintext.as_bytes(), creds.site_key(), &mut cipher);
-        let b64 = STANDARD.encode(&cipher);
+        let b64 = crate::b64::encode(&cipher);
         let mids = [0usize, 1, 2].map(|r| {
             let skip = (3 - r) % 3;
             let body = b64.as_bytes().get(skip..).unwrap_or_default();
             let whole = body.len() / 3 * 3;
-            STANDARD.encode(&body[..whole]).into_bytes()
+            let mut mid = Vec::with_capacity(crate::b64::encoded_len(whole));
+            crate::b64::append(&mut mid, &body[..whole]);
+            mid
         });
         Ok(Self {
             b64,
