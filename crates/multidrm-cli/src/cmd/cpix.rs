@@ -11,7 +11,7 @@ use clap::{Args, Subcommand};
 use drm_cpix::client::{ClientError, DEFAULT_KMS_URL, KmsClient, KmsToken};
 use drm_cpix::export::{ExportFormat, ExportOptions, QencodeOptions, ShakaOptions};
 use drm_cpix::request::{CpixRequest, EncryptionScheme, TrackSelection};
-use drm_cpix::response::CpixResponse;
+use drm_cpix::response::{CpixResponse, KeySource};
 use drm_cpix::{ContentId, DrmSystem};
 use drm_policy::TrackType;
 
@@ -258,6 +258,15 @@ fn export_settings(args: &ExportArgs) -> Result<ExportSettings, Failure> {
 fn print_response(response: &CpixResponse, export: &ExportSettings) -> CmdResult {
     for w in response.warnings() {
         eprintln!("multidrm: warning: {w}");
+    }
+    if export.format == ExportFormat::Official
+        && response.source() == KeySource::ContentKeyList
+        && !response.keys().is_empty()
+    {
+        eprintln!(
+            "multidrm: note: the response has no usage rules, so the official client's JSON lists \
+             no key (as the official client does); --format full lists them"
+        );
     }
     let text = response
         .export(export.format, &export.options)
