@@ -24,7 +24,12 @@ pub(crate) const fn encoded_len(len: usize) -> usize {
 pub(crate) fn append(out: &mut Vec<u8>, input: &[u8]) {
     let start = out.len();
     out.resize(start + encoded_len(input.len()), 0);
-    let dst = &mut out[start..];
+    encode_to(input, &mut out[start..]);
+}
+
+/// Writes the standard base64 of `input` into `dst`, which must be exactly
+/// `encoded_len(input.len())` bytes long (extra bytes are left untouched).
+pub(crate) fn encode_to(input: &[u8], dst: &mut [u8]) {
     let whole = input.len() / 3 * 3;
     let (body, rest) = input.split_at(whole);
     for (src, dst) in body.chunks_exact(3).zip(dst.chunks_exact_mut(4)) {
@@ -33,7 +38,9 @@ pub(crate) fn append(out: &mut Vec<u8>, input: &[u8]) {
         let lo = PAIRS[n & 0xfff];
         dst.copy_from_slice(&[hi[0], hi[1], lo[0], lo[1]]);
     }
-    let tail = &mut dst[whole / 3 * 4..];
+    let Some(tail) = dst.get_mut(whole / 3 * 4..whole / 3 * 4 + 4) else {
+        return;
+    };
     match *rest {
         [a] => {
             let n = usize::from(a) << 4;

@@ -131,13 +131,9 @@ pub(crate) fn hash_parts(access_key: &AccessKey, parts: [&[u8]; 6]) -> [u8; HASH
         h.update(part);
     }
     let digest = h.finalize();
-    let mut encoded = Vec::with_capacity(HASH_B64_LEN);
-    crate::b64::append(&mut encoded, &digest);
     let mut out = [0u8; HASH_B64_LEN];
-    // 32 bytes always encode to 44 characters.
-    if encoded.len() == HASH_B64_LEN {
-        out.copy_from_slice(&encoded);
-    }
+    // 32 bytes encode to exactly 44 characters.
+    crate::b64::encode_to(&digest, &mut out);
     out
 }
 
