@@ -44,27 +44,9 @@ impl fmt::Debug for ContentKey {
     }
 }
 
-/// Secret text (e.g. the base64 NCG CEK), wiped on drop.
-#[derive(Clone, PartialEq, Eq, Default, Zeroize, ZeroizeOnDrop)]
-pub struct SecretText(String);
-
-impl SecretText {
-    /// Wraps a text.
-    pub fn new(text: String) -> Self {
-        Self(text)
-    }
-
-    /// The text.
-    pub fn expose_secret(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for SecretText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
+/// Secret text (e.g. the base64 NCG CEK, a content key in hex): redacted in `Debug`, wiped on
+/// drop. The workspace's one secret-text type.
+pub use drm_secret::SecretString as SecretText;
 
 #[cfg(test)]
 mod tests {
@@ -75,8 +57,8 @@ mod tests {
         let k = ContentKey::new(vec![0x42; 16]);
         assert_eq!(format!("{k:?}"), "ContentKey([redacted])");
         assert_eq!(k.as_aes128(), Some([0x42; 16]));
-        let t = SecretText::new("c2VjcmV0".into());
-        assert_eq!(format!("{t:?}"), "[redacted]");
+        let t = SecretText::new("c2VjcmV0");
+        assert_eq!(format!("{t:?}"), "SecretString([redacted])");
         assert_eq!(t.expose_secret(), "c2VjcmV0");
     }
 }
