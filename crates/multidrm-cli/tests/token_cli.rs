@@ -182,6 +182,68 @@ fn token_issue_v05_external_keys_decrypt_to_the_correct_policy() {
 }
 
 #[test]
+fn token_issue_v08_key_rotation_and_custom_format() {
+    let v = vector("v08_custom_format_key_rotation_playready.json");
+    let policy = r#"{"policy_version": 2, "playback_policy": {"persistent": false, "license_duration": 3600}}"#;
+    for flag in [
+        &["--key-rotation"][..],
+        &["--key-rotation", "true"][..],
+        &["--key-rotation=true"][..],
+    ] {
+        let mut args = vec![
+            "token",
+            "issue",
+            "--drm-type",
+            "playready",
+            "--user-id",
+            "test-user",
+            "--cid",
+            "bigbuckbunny",
+            "--timestamp",
+            "2025-06-01T06:00:00Z",
+            "--response-format",
+            "custom",
+            "--json-style",
+            "python",
+            "--policy",
+            "-",
+        ];
+        args.extend_from_slice(flag);
+        let o = run_with(&args, true, policy);
+        assert!(o.status.success(), "{flag:?}: {}", stderr(&o));
+        assert_eq!(
+            stdout(&o).trim_end(),
+            v["primary"]["token"].as_str().unwrap(),
+            "{flag:?}"
+        );
+    }
+    let v01 = vector("v01_minimal_widevine.json");
+    let o = run(&[
+        "token",
+        "issue",
+        "--drm-type",
+        "widevine",
+        "--user-id",
+        "test-user",
+        "--cid",
+        "bigbuckbunny",
+        "--timestamp",
+        "2025-06-01T12:34:56Z",
+        "--json-style",
+        "python",
+        "--key-rotation",
+        "false",
+        "--response-format",
+        "original",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).trim_end(),
+        v01["primary"]["token"].as_str().unwrap()
+    );
+}
+
+#[test]
 fn token_issue_missing_credentials_is_a_usage_error() {
     let o = run_with(
         &[

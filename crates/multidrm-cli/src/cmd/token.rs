@@ -79,9 +79,9 @@ pub(crate) struct IssueArgs {
     /// original (default), custom or json.
     #[arg(long)]
     response_format: Option<String>,
-    /// Set key_rotation: true.
-    #[arg(long)]
-    key_rotation: bool,
+    /// Set key_rotation: true (`--key-rotation`, or explicitly `--key-rotation true|false`).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    key_rotation: Option<bool>,
     /// Token timestamp, yyyy-MM-ddTHH:mm:ssZ (default: now). The server accepts a token for
     /// 600 s after it.
     #[arg(long)]
@@ -228,7 +228,7 @@ fn issue_one(args: IssueArgs) -> CmdResult {
     };
     let request = TokenRequest::new(drm_type, user_id, cid)
         .response_format(response_format)
-        .key_rotation(args.key_rotation);
+        .key_rotation(args.key_rotation.unwrap_or(false));
     // The official order: user_id and cid, then the credentials, then the policy.
     request.validate().map_err(|e| rejected(&e))?;
     let creds = credentials(&args.credentials)?;
@@ -254,7 +254,7 @@ fn issue_batch(args: IssueArgs) -> CmdResult {
         access_key: args.credentials.access_key.clone(),
         policy: None,
         response_format: parse_response_format(args.response_format.as_deref())?,
-        key_rotation: args.key_rotation,
+        key_rotation: args.key_rotation.unwrap_or(false),
         timestamp: args.timestamp.as_deref().map(parse_timestamp).transpose()?,
         style: args.json_style.into(),
     };
