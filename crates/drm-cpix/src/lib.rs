@@ -20,6 +20,8 @@ pub mod response;
 pub mod secret;
 
 pub use content_id::ContentId;
+/// The shared ids, re-exported so drm-cpix alone is enough to name tracks and key ids.
+pub use drm_policy::{KeyId, TrackType};
 pub use error::{ExportError, ParseError, RequestError};
 pub use request::{CpixRequest, EncryptionScheme, TrackSelection};
 pub use response::{CpixResponse, KeyInfo};

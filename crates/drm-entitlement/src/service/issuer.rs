@@ -87,7 +87,7 @@ impl Issuer {
 /// The DRM type of a request: the names in any case (`widevine`, `Widevine`, `WIDEVINE`) and
 /// the EME key-system names players use (`com.widevine.alpha`, `com.microsoft.playready…`,
 /// `com.apple.fps…`); empty → `default`.
-pub(crate) fn parse_drm_type(text: &str, default: DrmType) -> Option<DrmType> {
+pub fn parse_drm_type(text: &str, default: DrmType) -> Option<DrmType> {
     let lower = text.trim().to_ascii_lowercase();
     if lower.is_empty() {
         return Some(default);

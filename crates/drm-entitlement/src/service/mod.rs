@@ -23,7 +23,7 @@ use drm_token::DrmType;
 pub use config::{
     ConfigError, DoveRunnerConfig, ResponseRenderingConfig, ServiceConfig, TokenEndpointConfig,
 };
-pub use issuer::DEFAULT_POLICY_JSON;
+pub use issuer::{DEFAULT_POLICY_JSON, parse_drm_type};
 
 use crate::entitler::{Entitler, RuleSet};
 use crate::render::Rendering;
