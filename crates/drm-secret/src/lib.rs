@@ -134,6 +134,7 @@ pub mod __private {
 }
 
 #[cfg(test)]
+#[allow(unreachable_pub)] // the macro's methods are `pub`, for a private test type
 mod tests {
     use super::*;
 
