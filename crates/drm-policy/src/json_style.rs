@@ -130,6 +130,8 @@ pub struct ObjectWriter<'a> {
     out: &'a mut String,
     style: JsonStyle,
     empty: bool,
+    /// Keys are literals of this crate that need no escaping: skip the check.
+    trusted_keys: bool,
 }
 
 impl<'a> ObjectWriter<'a> {
@@ -140,7 +142,16 @@ impl<'a> ObjectWriter<'a> {
             out,
             style,
             empty: true,
+            trusted_keys: false,
         }
+    }
+
+    /// Opens an object whose keys are all plain ASCII literals (`[A-Za-z0-9_]`), written
+    /// without escaping checks.
+    pub(crate) fn begin_trusted(out: &'a mut String, style: JsonStyle) -> Self {
+        let mut o = Self::begin(out, style);
+        o.trusted_keys = true;
+        o
     }
 
     /// Writes the key of the next member and returns the buffer for its value.
@@ -149,7 +160,7 @@ impl<'a> ObjectWriter<'a> {
             self.out.push_str(self.style.item_separator());
         }
         self.empty = false;
-        if key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        if self.trusted_keys || key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
             // Plain keys (all of the policy's) need no escaping in either style.
             self.out.push('"');
             self.out.push_str(key);
@@ -187,9 +198,14 @@ impl<'a> ObjectWriter<'a> {
         let out = self.key(key);
         out.reserve(bytes.len() * 2 + 2);
         out.push('"');
-        for &b in bytes {
-            out.push(char::from(DIGITS[usize::from(b >> 4)]));
-            out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+        for chunk in bytes.chunks(32) {
+            let mut buf = [0u8; 64];
+            for (pair, &b) in buf.chunks_exact_mut(2).zip(chunk) {
+                pair[0] = DIGITS[usize::from(b >> 4)];
+                pair[1] = DIGITS[usize::from(b & 0x0f)];
+            }
+            // Hex digits are ASCII.
+            out.push_str(std::str::from_utf8(&buf[..chunk.len() * 2]).unwrap_or_default());
         }
         out.push('"');
     }
@@ -221,9 +237,8 @@ pub(crate) fn push_int(out: &mut String, value: i64) {
     if value < 0 {
         out.push('-');
     }
-    for &d in &buf[i..] {
-        out.push(char::from(d));
-    }
+    // Decimal digits are ASCII.
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ impl Policy {
 
     /// Appends the policy JSON to `out` (see [`Policy::to_json`]).
     pub fn write_json(&self, out: &mut String, style: JsonStyle) {
-        let mut o = ObjectWriter::begin(out, style);
+        let mut o = ObjectWriter::begin_trusted(out, style);
         o.int("policy_version", Policy::VERSION);
         if let Some(p) = &self.playback_policy {
             write_playback(o.key("playback_policy"), p, style);
@@ -67,7 +67,7 @@ fn opt_str(o: &mut ObjectWriter<'_>, key: &str, value: Option<&str>) {
 }
 
 fn write_playback(out: &mut String, p: &PlaybackPolicy, style: JsonStyle) {
-    let mut o = ObjectWriter::begin(out, style);
+    let mut o = ObjectWriter::begin_trusted(out, style);
     opt_bool(&mut o, "persistent", p.persistent);
     opt_int(&mut o, "license_duration", p.license_duration);
     opt_str(&mut o, "expire_date", p.expire_date.as_deref());
@@ -88,10 +88,10 @@ fn write_playback(out: &mut String, p: &PlaybackPolicy, style: JsonStyle) {
 }
 
 fn write_security(out: &mut String, s: &SecurityPolicy, style: JsonStyle) {
-    let mut o = ObjectWriter::begin(out, style);
+    let mut o = ObjectWriter::begin_trusted(out, style);
     o.string("track_type", s.track_type.as_str());
     if let Some(w) = &s.widevine {
-        let mut w_o = ObjectWriter::begin(o.key("widevine"), style);
+        let mut w_o = ObjectWriter::begin_trusted(o.key("widevine"), style);
         opt_int(
             &mut w_o,
             "security_level",
@@ -123,7 +123,7 @@ fn write_security(out: &mut String, s: &SecurityPolicy, style: JsonStyle) {
         w_o.end();
     }
     if let Some(p) = &s.playready {
-        let mut p_o = ObjectWriter::begin(o.key("playready"), style);
+        let mut p_o = ObjectWriter::begin_trusted(o.key("playready"), style);
         opt_int(
             &mut p_o,
             "security_level",
@@ -149,7 +149,7 @@ fn write_security(out: &mut String, s: &SecurityPolicy, style: JsonStyle) {
         p_o.end();
     }
     if let Some(f) = &s.fairplay {
-        let mut f_o = ObjectWriter::begin(o.key("fairplay"), style);
+        let mut f_o = ObjectWriter::begin_trusted(o.key("fairplay"), style);
         opt_int(
             &mut f_o,
             "hdcp_enforcement",
@@ -160,7 +160,7 @@ fn write_security(out: &mut String, s: &SecurityPolicy, style: JsonStyle) {
         f_o.end();
     }
     if let Some(n) = &s.ncg {
-        let mut n_o = ObjectWriter::begin(o.key("ncg"), style);
+        let mut n_o = ObjectWriter::begin_trusted(o.key("ncg"), style);
         opt_bool(
             &mut n_o,
             "allow_mobile_abnormal_device",
@@ -171,7 +171,7 @@ fn write_security(out: &mut String, s: &SecurityPolicy, style: JsonStyle) {
         n_o.end();
     }
     if let Some(w) = &s.wiseplay {
-        let mut w_o = ObjectWriter::begin(o.key("wiseplay"), style);
+        let mut w_o = ObjectWriter::begin_trusted(o.key("wiseplay"), style);
         opt_int(
             &mut w_o,
             "security_level",
@@ -188,10 +188,10 @@ fn write_security(out: &mut String, s: &SecurityPolicy, style: JsonStyle) {
 }
 
 fn write_external(out: &mut String, e: &ExternalKey, style: JsonStyle) {
-    let mut o = ObjectWriter::begin(out, style);
+    let mut o = ObjectWriter::begin_trusted(out, style);
     if !e.mpeg_cenc.is_empty() {
         write_list(o.key("mpeg_cenc"), style, &e.mpeg_cenc, |out, k, style| {
-            let mut k_o = ObjectWriter::begin(out, style);
+            let mut k_o = ObjectWriter::begin_trusted(out, style);
             k_o.string("track_type", k.track_type.as_str());
             k_o.hex("key_id", k.key_id.as_bytes());
             k_o.hex("key", k.key.as_bytes());
@@ -203,7 +203,7 @@ fn write_external(out: &mut String, e: &ExternalKey, style: JsonStyle) {
     }
     if !e.hls_aes.is_empty() {
         write_list(o.key("hls_aes"), style, &e.hls_aes, |out, k, style| {
-            let mut k_o = ObjectWriter::begin(out, style);
+            let mut k_o = ObjectWriter::begin_trusted(out, style);
             k_o.string("track_type", k.track_type.as_str());
             k_o.hex("key_id", k.key_id.as_bytes());
             k_o.hex("key", k.key.as_bytes());
@@ -212,7 +212,7 @@ fn write_external(out: &mut String, e: &ExternalKey, style: JsonStyle) {
         });
     }
     if let Some(n) = &e.ncg {
-        let mut n_o = ObjectWriter::begin(o.key("ncg"), style);
+        let mut n_o = ObjectWriter::begin_trusted(o.key("ncg"), style);
         if let Some(t) = n.track_type {
             n_o.string("track_type", t.as_str());
         }
