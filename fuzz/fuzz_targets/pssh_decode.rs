@@ -5,12 +5,21 @@
 
 #![no_main]
 
+use std::sync::OnceLock;
+
 use drm_cpix::fairplay::SkdUri;
 use drm_cpix::fairplay::hls::HlsKeyLine;
 use drm_cpix::playready::{PlayReadyObject, WrmHeader};
 use drm_cpix::pssh::PsshBox;
 use drm_cpix::widevine::WidevinePsshData;
 use libfuzzer_sys::fuzz_target;
+
+/// `FUZZ_ALLOW_KNOWN=1` lets a run go on past the bugs already reported (see fuzz/README.md);
+/// without it the target stays strict, so `corpus/regressions/pssh_decode` crashes until fixed.
+fn allow_known() -> bool {
+    static ALLOW: OnceLock<bool> = OnceLock::new();
+    *ALLOW.get_or_init(|| std::env::var_os("FUZZ_ALLOW_KNOWN").is_some_and(|v| v == "1"))
+}
 
 fn pssh(data: &[u8]) {
     if let Ok(b) = PsshBox::parse(data) {
@@ -63,11 +72,21 @@ fn playready(data: &[u8]) {
 fn header_round_trip(header: &WrmHeader) {
     let _ = header.period_index();
     if let Ok(xml) = header.to_xml() {
-        // What we write must read back (custom attributes are copied verbatim, so only
-        // well-formedness of our own output is asserted, not equality).
+        // What we write must read back with the same KIDs (custom attributes are copied
+        // verbatim and need not be well-formed, so headers with them are left out).
         if header.custom_attributes.is_none() {
             let again = WrmHeader::parse_xml(&xml)
                 .unwrap_or_else(|e| panic!("our WRMHEADER does not parse: {e}\n{xml}"));
+            // Known (reported): `PlayReadyAlgorithm::from_text` trims, then clips to 32
+            // characters, so a clipped ALGID can end in whitespace that the next read trims.
+            let controls = header.kids.iter().any(|k| {
+                k.algorithm
+                    .as_ref()
+                    .is_some_and(|a| a.as_str() != a.as_str().trim())
+            });
+            if allow_known() && controls {
+                return;
+            }
             assert_eq!(
                 again.kids, header.kids,
                 "KIDs changed in the round trip\n{xml}"
