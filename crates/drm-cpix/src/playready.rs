@@ -303,13 +303,23 @@ impl PlayReadyAlgorithm {
         }
     }
 
-    /// From the `ALGID` text (exact, case-sensitive names; anything else is `Other`).
+    /// From the `ALGID` text (exact, case-sensitive names; anything else is `Other`, at most 32
+    /// characters, trimmed).
     pub fn from_text(s: &str) -> Self {
         match s.trim() {
             "AESCTR" => PlayReadyAlgorithm::AesCtr,
             "AESCBC" => PlayReadyAlgorithm::AesCbc,
             "COCKTAIL" => PlayReadyAlgorithm::Cocktail,
-            other => PlayReadyAlgorithm::Other(other.chars().take(32).collect()),
+            // Clip, then trim again: a clipped name must not end in whitespace that the next
+            // read would trim (found by the `pssh_decode` fuzz target).
+            other => PlayReadyAlgorithm::Other(
+                other
+                    .chars()
+                    .take(32)
+                    .collect::<String>()
+                    .trim_end()
+                    .to_owned(),
+            ),
         }
     }
 }
@@ -985,6 +995,23 @@ mod tests {
 
     fn key(b64: &str) -> [u8; 16] {
         STANDARD.decode(b64).unwrap().try_into().unwrap()
+    }
+
+    /// Regression (fuzz `pssh_decode`): an unknown ALGID clipped to 32 characters ended in a
+    /// space, which the next read trimmed, so a header did not survive a write/read round trip.
+    #[test]
+    fn clipped_algid_survives_a_round_trip() {
+        let xml = r#"<WRMHEADER xmlns="http://schemas.microsoft.com/DRM/2007/03/PlayReadyHeader" version="4.3.0.0"><DATA><PROTECTINFO><KIDS><KID ALGID="0123456789abcdefghijklmnopqrstu vwxyz" VALUE="tji8yw21U6v4Jj4Gtzgqow=="></KID></KIDS></PROTECTINFO></DATA></WRMHEADER>"#;
+        let header = WrmHeader::parse_xml(xml).unwrap();
+        let again = WrmHeader::parse_xml(&header.to_xml().unwrap()).unwrap();
+        assert_eq!(again.kids[0].algorithm, header.kids[0].algorithm);
+        assert_eq!(
+            header.kids[0]
+                .algorithm
+                .as_ref()
+                .map(|a| a.as_str().to_owned()),
+            Some("0123456789abcdefghijklmnopqrstu".to_owned())
+        );
     }
 
     #[test]

@@ -93,7 +93,14 @@ struct Reader {
 impl Reader {
     fn finish(&mut self, policy: &Policy) {
         policy.check_into(&mut self.v);
-        if self.external_had_members {
+        // An `external_key` whose members could not be read is reported at those members, not
+        // also as "empty"; one whose members are empty lists is empty (1018).
+        let member_errors = self
+            .v
+            .0
+            .iter()
+            .any(|v| v.path.starts_with("$.external_key."));
+        if self.external_had_members && member_errors {
             self.v.0.retain(|v| v.code != codes::EXTERNAL_KEY_EMPTY);
         }
     }

@@ -173,3 +173,14 @@ fn content_keys_do_not_show_in_debug() {
     );
     assert!(debug.contains("[redacted]"));
 }
+
+/// Regression (fuzz `policy_parse`): `external_key` with only empty lists was accepted, then
+/// written as `"external_key":{}`, which reads back as 1018.
+#[test]
+fn code_1018_external_key_with_only_empty_lists() {
+    assert_violation(
+        r#""external_key": {"mpeg_cenc": [], "hls_aes": []}"#,
+        1018,
+        "$.external_key",
+    );
+}
