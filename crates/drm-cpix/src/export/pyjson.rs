@@ -74,33 +74,10 @@ fn write_value(out: &mut String, value: &Json, level: usize) {
     }
 }
 
+/// A string literal as `json.dumps` writes it (`ensure_ascii`): the workspace's one
+/// Python-style string writer.
 fn write_str(out: &mut String, s: &str) {
-    out.push('"');
-    let mut plain_from = 0;
-    for (i, c) in s.char_indices() {
-        if matches!(c, ' '..='~') && c != '"' && c != '\\' {
-            continue;
-        }
-        out.push_str(&s[plain_from..i]);
-        plain_from = i + c.len_utf8();
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            _ => {
-                let mut units = [0u16; 2];
-                for u in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{u:04x}"));
-                }
-            }
-        }
-    }
-    out.push_str(&s[plain_from..]);
-    out.push('"');
+    drm_policy::json_style::write_string(out, s, drm_policy::JsonStyle::Python);
 }
 
 #[cfg(test)]
