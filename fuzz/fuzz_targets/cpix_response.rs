@@ -37,15 +37,14 @@ fn requests(content_id: &ContentId) -> Vec<CpixRequest> {
     {
         out.push(r);
     }
-    if let Ok(selection) = TrackSelection::keys(tracks) {
-        if let Ok(r) = CpixRequest::builder(content_id.clone())
+    if let Ok(selection) = TrackSelection::keys(tracks)
+        && let Ok(r) = CpixRequest::builder(content_id.clone())
             .drm_systems(systems)
             .tracks(selection)
             .key_ids((1..=5).map(kid).collect())
             .build()
-        {
-            out.push(r);
-        }
+    {
+        out.push(r);
     }
     if let Ok(r) = CpixRequest::builder(content_id.clone())
         .drm_systems(systems)

@@ -109,10 +109,10 @@ fuzz_target!(|data: &[u8]| {
         let again = SiteRequest::from_json(&text).expect("our site request body reads back");
         assert_eq!(again, request);
     }
-    if let Ok(text) = std::str::from_utf8(data) {
-        if let Ok(token) = DrmToken::decode(text) {
-            let again = DrmToken::decode(&token.encode()).expect("our x-drm-token decodes");
-            assert_eq!(again, token);
-        }
+    if let Ok(text) = std::str::from_utf8(data)
+        && let Ok(token) = DrmToken::decode(text)
+    {
+        let again = DrmToken::decode(&token.encode()).expect("our x-drm-token decodes");
+        assert_eq!(again, token);
     }
 });

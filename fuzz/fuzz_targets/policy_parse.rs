@@ -4,17 +4,8 @@
 
 #![no_main]
 
-use std::sync::OnceLock;
-
 use drm_policy::{JsonStyle, Policy};
 use libfuzzer_sys::fuzz_target;
-
-/// `FUZZ_ALLOW_KNOWN=1` lets a run go on past the bugs already reported (see fuzz/README.md);
-/// without it the target stays strict, so `corpus/regressions/policy_parse` crashes until fixed.
-fn allow_known() -> bool {
-    static ALLOW: OnceLock<bool> = OnceLock::new();
-    *ALLOW.get_or_init(|| std::env::var_os("FUZZ_ALLOW_KNOWN").is_some_and(|v| v == "1"))
-}
 
 fuzz_target!(|data: &[u8]| {
     let violations = drm_policy::read::check(data);
@@ -41,11 +32,6 @@ fuzz_target!(|data: &[u8]| {
             let _ = e.to_string();
         }
         Ok(policy) => {
-            // Known (reported): an `external_key` whose lists are all empty reads without 1018
-            // (and is written as `{}`, which then does not read back).
-            if allow_known() && policy.external_key.as_ref().is_some_and(|e| e.is_empty()) {
-                return;
-            }
             assert!(
                 policy.validate().is_ok(),
                 "a policy that reads must validate"

@@ -5,21 +5,12 @@
 
 #![no_main]
 
-use std::sync::OnceLock;
-
 use drm_cpix::fairplay::SkdUri;
 use drm_cpix::fairplay::hls::HlsKeyLine;
 use drm_cpix::playready::{PlayReadyObject, WrmHeader};
 use drm_cpix::pssh::PsshBox;
 use drm_cpix::widevine::WidevinePsshData;
 use libfuzzer_sys::fuzz_target;
-
-/// `FUZZ_ALLOW_KNOWN=1` lets a run go on past the bugs already reported (see fuzz/README.md);
-/// without it the target stays strict, so `corpus/regressions/pssh_decode` crashes until fixed.
-fn allow_known() -> bool {
-    static ALLOW: OnceLock<bool> = OnceLock::new();
-    *ALLOW.get_or_init(|| std::env::var_os("FUZZ_ALLOW_KNOWN").is_some_and(|v| v == "1"))
-}
 
 fn pssh(data: &[u8]) {
     if let Ok(b) = PsshBox::parse(data) {
@@ -62,10 +53,10 @@ fn playready(data: &[u8]) {
             header_round_trip(&header);
         }
     }
-    if let Ok(xml) = std::str::from_utf8(data) {
-        if let Ok(header) = WrmHeader::parse_xml(xml) {
-            header_round_trip(&header);
-        }
+    if let Ok(xml) = std::str::from_utf8(data)
+        && let Ok(header) = WrmHeader::parse_xml(xml)
+    {
+        header_round_trip(&header);
     }
 }
 
@@ -77,20 +68,19 @@ fn header_round_trip(header: &WrmHeader) {
         if header.custom_attributes.is_none() {
             let again = WrmHeader::parse_xml(&xml)
                 .unwrap_or_else(|e| panic!("our WRMHEADER does not parse: {e}\n{xml}"));
-            // Known (reported): `PlayReadyAlgorithm::from_text` trims, then clips to 32
-            // characters, so a clipped ALGID can end in whitespace that the next read trims.
-            let controls = header.kids.iter().any(|k| {
-                k.algorithm
-                    .as_ref()
-                    .is_some_and(|a| a.as_str() != a.as_str().trim())
-            });
-            if allow_known() && controls {
-                return;
-            }
+            // Version 4.0 always writes `<ALGID>AESCTR</ALGID>`: an absent ALGID may come back.
             assert_eq!(
-                again.kids, header.kids,
-                "KIDs changed in the round trip\n{xml}"
+                again.kids.len(),
+                header.kids.len(),
+                "KID count changed\n{xml}"
             );
+            for (a, b) in again.kids.iter().zip(&header.kids) {
+                assert_eq!(a.key_id, b.key_id, "KID changed\n{xml}");
+                assert_eq!(a.checksum, b.checksum, "checksum changed\n{xml}");
+                if b.algorithm.is_some() {
+                    assert_eq!(a.algorithm, b.algorithm, "ALGID changed\n{xml}");
+                }
+            }
         }
     }
 }

@@ -33,10 +33,10 @@ fn check(token: &str, options: &InspectOptions<'_>) {
     if options.access_key.is_none() {
         assert!(report.hash.is_none(), "no access key, yet a hash report");
     }
-    if let Some(policy) = &report.policy {
-        if policy.decrypted {
-            assert!(policy.plaintext.is_some() || policy.error.is_some());
-        }
+    if let Some(policy) = &report.policy
+        && policy.decrypted
+    {
+        assert!(policy.plaintext.is_some() || policy.error.is_some());
     }
     if report.is_acceptable() {
         assert!(report.problems.is_empty());
