@@ -68,8 +68,9 @@ impl KeySource {
     }
 }
 
-/// The signalling of one DRM system for one key.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The signalling of one DRM system for one key. `Debug` hides the NCG CEK (which NCG carries
+/// in `URIExtXKey`).
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct DrmSignalling {
     /// `DRMSystem@systemId` as written.
     pub system_id_text: String,
@@ -93,6 +94,38 @@ pub struct DrmSignalling {
     /// Decoded `HLSSignalingData@playlist="media"`, or the one without `@playlist`
     /// (`#EXT-X-KEY` line).
     pub hls_media: Option<String>,
+}
+
+/// `URIExtXKey` as `Debug` may show it: hidden for the NCG system, whose value is the CEK.
+pub(crate) fn debug_uri_ext_x_key<'a>(
+    system_id: Option<&str>,
+    value: Option<&'a str>,
+) -> Option<&'a str> {
+    let is_ncg = system_id.and_then(DrmSystem::from_system_id) == Some(DrmSystem::Ncg);
+    value.map(|v| if is_ncg { "[redacted]" } else { v })
+}
+
+impl std::fmt::Debug for DrmSignalling {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DrmSignalling")
+            .field("system_id_text", &self.system_id_text)
+            .field("pssh", &self.pssh)
+            .field("content_protection_data", &self.content_protection_data)
+            .field(
+                "smooth_streaming_protection_header",
+                &self.smooth_streaming_protection_header,
+            )
+            .field("speke_protection_header", &self.speke_protection_header)
+            .field(
+                "uri_ext_x_key",
+                &debug_uri_ext_x_key(Some(&self.system_id_text), self.uri_ext_x_key.as_deref()),
+            )
+            .field("key_uri", &self.key_uri)
+            .field("ncg_cek", &self.ncg_cek)
+            .field("hls_master", &self.hls_master)
+            .field("hls_media", &self.hls_media)
+            .finish()
+    }
 }
 
 impl DrmSignalling {

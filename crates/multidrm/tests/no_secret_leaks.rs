@@ -494,12 +494,9 @@ fn drm_cpix_content_keys_are_hidden() {
     error_hides("ParseError (bad PlainValue)", &e, &[bad, CONTENT_KEY_B64]);
 }
 
-/// Known leak, reported to the owner of `drm-cpix`: the NCG CEK (the `URIExtXKey` of the NCG
-/// system) is kept redacted in `DrmSignalling::ncg_cek`, but also verbatim in
-/// `DrmSignalling::uri_ext_x_key` and `RawDrmSystem::uri_ext_x_key`, which `Debug` prints.
-/// Remove the `ignore` once fixed.
+/// Regression (found by this test): the NCG CEK (the `URIExtXKey` of the NCG system) must not
+/// show through `DrmSignalling::uri_ext_x_key` or `RawDrmSystem::uri_ext_x_key` in `Debug`.
 #[test]
-#[ignore = "drm-cpix prints the NCG CEK through uri_ext_x_key in Debug"]
 fn drm_cpix_ncg_cek_is_hidden() {
     use drm_cpix::CpixResponse;
     let cek_b64 = base64_like::encode(NCG_CEK_HEX.as_bytes());
@@ -612,11 +609,9 @@ fn ncp_fairplay_secrets_are_hidden() {
     debug_hides("ncp SiteRequest", &request, &secrets);
 }
 
-/// Known leak, reported to the owner of `ncp-policy-api`: `ClientBuilder::build` refuses an
-/// endpoint with user info but quotes the whole endpoint, password included, in
-/// `Error::Config`. Remove the `ignore` once fixed.
+/// Regression (found by this test): `ClientBuilder::build` refuses an endpoint with user info
+/// without quoting it (the password) in `Error::Config`.
 #[test]
-#[ignore = "ncp-policy-api echoes the endpoint (with its password) in Error::Config"]
 fn ncp_endpoint_password_is_hidden() {
     use ncp_policy_api::{AccessKey, Client, SecretKey};
     let password = "URLpasswordCanaryLEAK";

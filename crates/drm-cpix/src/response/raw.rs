@@ -84,8 +84,8 @@ pub struct RawHlsSignaling {
     pub base64: String,
 }
 
-/// A `cpix:DRMSystem`.
-#[derive(Debug, Clone, Default)]
+/// A `cpix:DRMSystem`. `Debug` hides the NCG CEK (NCG's `URIExtXKey`).
+#[derive(Clone, Default)]
 pub struct RawDrmSystem {
     /// `@kid`.
     pub kid: Option<String>,
@@ -103,6 +103,28 @@ pub struct RawDrmSystem {
     pub smooth_streaming_protection_header: ElementText,
     /// First `speke:ProtectionHeader` child.
     pub speke_protection_header: ElementText,
+}
+
+impl std::fmt::Debug for RawDrmSystem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let uri = crate::response::debug_uri_ext_x_key(
+            self.system_id.as_deref(),
+            self.uri_ext_x_key.as_deref(),
+        );
+        f.debug_struct("RawDrmSystem")
+            .field("kid", &self.kid)
+            .field("system_id", &self.system_id)
+            .field("pssh", &self.pssh)
+            .field("content_protection_data", &self.content_protection_data)
+            .field("uri_ext_x_key", &uri)
+            .field("hls_signaling", &self.hls_signaling)
+            .field(
+                "smooth_streaming_protection_header",
+                &self.smooth_streaming_protection_header,
+            )
+            .field("speke_protection_header", &self.speke_protection_header)
+            .finish()
+    }
 }
 
 fn text_of(n: Option<&Node>) -> ElementText {

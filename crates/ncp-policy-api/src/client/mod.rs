@@ -175,7 +175,8 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let endpoint = self.endpoint.trim().trim_end_matches('/').to_owned();
         let url = reqwest::Url::parse(&endpoint).map_err(|e| Error::Config {
-            message: format!("endpoint {endpoint:?} is not a URL: {e}"),
+            // The endpoint text itself is left out: it may carry user info (a password).
+            message: format!("the endpoint is not a URL: {e}"),
         })?;
         if !matches!(url.scheme(), "http" | "https")
             || url.host_str().is_none()
@@ -185,9 +186,8 @@ impl ClientBuilder {
             || url.password().is_some()
         {
             return Err(Error::Config {
-                message: format!(
-                    "endpoint {endpoint:?} must be an http(s) URL with a host and no query, fragment or user info"
-                ),
+                message: "the endpoint must be an http(s) URL with a host and no query, fragment or user info"
+                    .to_owned(),
             });
         }
         let path_prefix = url.path().trim_end_matches('/').to_owned();
