@@ -5,9 +5,6 @@
 //! `drmPolicyConfig` as an object or a one-element array, numbers as numbers or numeric strings,
 //! and unknown enum words are all accepted.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -63,38 +60,7 @@ impl PolicyName {
     }
 }
 
-impl fmt::Display for PolicyName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for PolicyName {
-    type Err = ValidationError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
-
-impl TryFrom<&str> for PolicyName {
-    type Error = ValidationError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<String> for PolicyName {
-    type Error = ValidationError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<PolicyName> for String {
-    fn from(value: PolicyName) -> Self {
-        value.0
-    }
-}
+validated_text!(PolicyName);
 
 open_enum!(
     /// Widevine HDCP requirement.

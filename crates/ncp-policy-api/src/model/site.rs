@@ -1,8 +1,5 @@
 //! Sites: the create/update body and the site object of responses.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -41,38 +38,7 @@ impl SiteId {
     }
 }
 
-impl fmt::Display for SiteId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for SiteId {
-    type Err = ValidationError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
-
-impl TryFrom<&str> for SiteId {
-    type Error = ValidationError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<String> for SiteId {
-    type Error = ValidationError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<SiteId> for String {
-    fn from(value: SiteId) -> Self {
-        value.0
-    }
-}
+validated_text!(SiteId);
 
 /// A site name: 3 to 20 characters of `A-Z a-z 0-9 _` (current docs) or `-` (older docs; both
 /// are accepted here).
@@ -104,31 +70,7 @@ impl SiteName {
     }
 }
 
-impl fmt::Display for SiteName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for SiteName {
-    type Err = ValidationError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
-
-impl TryFrom<String> for SiteName {
-    type Error = ValidationError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<SiteName> for String {
-    fn from(value: SiteName) -> Self {
-        value.0
-    }
-}
+validated_text!(SiteName);
 
 open_enum!(
     /// Lifecycle status of a site.
