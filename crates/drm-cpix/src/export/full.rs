@@ -202,7 +202,7 @@ pub fn full_json(response: &CpixResponse) -> String {
                 response
                     .warnings()
                     .iter()
-                    .map(|w| Json::str(w.clone()))
+                    .map(|w| Json::str(w.to_string()))
                     .collect(),
             ),
         ),
