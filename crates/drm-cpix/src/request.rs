@@ -226,55 +226,27 @@ impl CpixRequest {
     /// [`ParseError::Request`] for content that is not a valid request.
     pub fn from_xml(input: &[u8]) -> Result<Self, ParseError> {
         let raw = crate::response::RawDocument::parse(input)?;
-        let id = raw.id.as_deref().ok_or(ParseError::MissingAttribute {
-            element: "CPIX",
-            attribute: "id",
-        })?;
+        // 1. Content id: DoveRunner's `@id`, else CPIX 2.3's `@contentId`.
+        let id = raw.id.as_deref().or(raw.content_id.as_deref()).ok_or(
+            ParseError::MissingAttribute {
+                element: "CPIX",
+                attribute: "id",
+            },
+        )?;
         let content_id = ContentId::new(id).map_err(RequestError::from)?;
-        let kid = |text: Option<&str>, element: &'static str| {
-            let t = text.ok_or(ParseError::MissingAttribute {
-                element,
-                attribute: "kid",
-            })?;
-            crate::response::parse_uuid_text(t).ok_or_else(|| ParseError::InvalidUuid {
-                element,
-                attribute: "kid",
-                value: t.chars().take(64).collect(),
-            })
-        };
-        // (track, kid, period id)
-        let mut keys: Vec<(TrackType, KeyId, Option<String>)> = Vec::new();
-        for rule in &raw.usage_rules {
-            let text = rule.intended_track_type.as_deref().unwrap_or("");
-            let track = KEY_TRACKS
-                .into_iter()
-                .find(|t| t.as_str().eq_ignore_ascii_case(text))
-                .ok_or_else(|| RequestError::InvalidTrack {
-                    value: text.chars().take(64).collect(),
-                })?;
-            keys.push((
-                track,
-                kid(rule.kid.as_deref(), "ContentKeyUsageRule")?,
-                rule.period_ids.first().cloned(),
-            ));
-        }
-        if raw.usage_rules.is_empty() {
-            match raw.content_keys.as_slice() {
-                [only] => keys.push((TrackType::Hd, kid(only.kid.as_deref(), "ContentKey")?, None)),
-                _ => {
-                    return Err(RequestError::InvalidTrack {
-                        value: format!("{} keys without usage rules", raw.content_keys.len()),
-                    }
-                    .into());
-                }
-            }
-        }
-        let filters = raw.usage_rules.iter().any(|r| !r.filters.is_empty());
+        // 2. Keys (track, kid, period id) and the selection they make.
+        let keys = read_request_keys(&raw)?;
+        let filters = raw.usage_rules.iter().any(|r| {
+            r.filters
+                .iter()
+                .any(|f| f.kind == "VideoFilter" || f.kind == "AudioFilter")
+        });
         let tracks = if keys.len() == 1 && keys[0].0 == TrackType::Hd && !filters {
             TrackSelection::All
         } else {
             TrackSelection::keys(keys.iter().map(|k| k.0))?
         };
+        // 3. Scheme, period index and DRM systems.
         let scheme = match raw
             .content_keys
             .first()
@@ -283,21 +255,13 @@ impl CpixRequest {
             Some(s) => s.parse()?,
             None => EncryptionScheme::None,
         };
-        let period_index = match raw.periods.first().and_then(|p| p.index.as_deref()) {
-            Some(i) => i
-                .trim()
-                .parse::<u32>()
-                .map_err(|_| RequestError::InvalidPeriodId {
-                    value: format!("index {}", i.chars().take(32).collect::<String>()),
-                })?,
-            None => 0,
-        };
+        let period_index = read_period_index(&raw)?;
         let drm_systems: Vec<DrmSystem> = raw
             .drm_systems
             .iter()
             .filter_map(|d| d.system_id.as_deref().and_then(DrmSystem::from_system_id))
             .collect();
-        // The builder's key order for this selection.
+        // 4. The builder's key order for this selection.
         let mut order = tracks.key_tracks();
         if filters && !tracks.is_all() {
             order.sort_by_key(|t| *t == TrackType::Audio);
@@ -324,6 +288,70 @@ impl CpixRequest {
             }
         }
         Ok(builder.build()?)
+    }
+}
+
+/// One key of a request document: track, KID, period id.
+type RequestKeyText = (TrackType, KeyId, Option<String>);
+
+fn request_kid(text: Option<&str>, element: &'static str) -> Result<KeyId, ParseError> {
+    let t = text.ok_or(ParseError::MissingAttribute {
+        element,
+        attribute: "kid",
+    })?;
+    crate::response::parse_uuid_text(t).ok_or_else(|| ParseError::InvalidUuid {
+        element,
+        attribute: "kid",
+        value: t.chars().take(64).collect(),
+    })
+}
+
+/// The keys of a request document: one per usage rule, else its single `ContentKey` (HD).
+fn read_request_keys(
+    raw: &crate::response::RawDocument,
+) -> Result<Vec<RequestKeyText>, ParseError> {
+    let mut keys = Vec::new();
+    for rule in &raw.usage_rules {
+        let text = rule.intended_track_type.as_deref().unwrap_or("");
+        let track = KEY_TRACKS
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(text))
+            .ok_or_else(|| RequestError::InvalidTrack {
+                value: text.chars().take(64).collect(),
+            })?;
+        keys.push((
+            track,
+            request_kid(rule.kid.as_deref(), "ContentKeyUsageRule")?,
+            rule.period_ids.first().cloned(),
+        ));
+    }
+    if raw.usage_rules.is_empty() {
+        match raw.content_keys.as_slice() {
+            [only] => keys.push((
+                TrackType::Hd,
+                request_kid(only.kid.as_deref(), "ContentKey")?,
+                None,
+            )),
+            _ => {
+                return Err(RequestError::InvalidTrack {
+                    value: format!("{} keys without usage rules", raw.content_keys.len()),
+                }
+                .into());
+            }
+        }
+    }
+    Ok(keys)
+}
+
+/// The first `ContentKeyPeriod@index` (0 without key rotation).
+fn read_period_index(raw: &crate::response::RawDocument) -> Result<u32, ParseError> {
+    match raw.periods.first().and_then(|p| p.index.as_deref()) {
+        Some(i) => i.trim().parse::<u32>().map_err(|_| {
+            ParseError::from(RequestError::InvalidPeriodId {
+                value: format!("index {}", i.chars().take(32).collect::<String>()),
+            })
+        }),
+        None => Ok(0),
     }
 }
 

@@ -5,6 +5,11 @@
 //! list), key ids and system ids are compared as exact strings (a lower-case `systemId` is not
 //! recognised), an empty element is `null`, a missing one `""`, and `track_type` appears only
 //! when there is more than one entry. Use the full export for the lenient reading.
+//!
+//! One deliberate departure: a document from another producer that has CPIX 2.3's
+//! `CPIX@contentId` but no DoveRunner `CPIX@id` gets that content id (the official client would
+//! print `null`). Values are copied as written: a `PlainValue` with embedded line breaks keeps
+//! them in `key_b64`, as the official client does.
 
 use drm_policy::ids::hex_lower;
 
@@ -171,7 +176,10 @@ pub fn official_json(doc: &RawDocument) -> Result<String, ExportError> {
         list.push(Json::obj(items));
     }
     let root = Json::obj([
-        ("content_id", Json::opt_str(doc.id.clone())),
+        (
+            "content_id",
+            Json::opt_str(doc.id.clone().or_else(|| doc.content_id.clone())),
+        ),
         ("content_key_list", Json::List(list)),
     ]);
     Ok(dumps(&root))
