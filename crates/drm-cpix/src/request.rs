@@ -170,42 +170,7 @@ impl CpixRequest {
         }
         x.push_str("    <cpix:ContentKeyUsageRuleList>\n");
         for k in &self.keys {
-            let _ = write!(
-                x,
-                "        <cpix:ContentKeyUsageRule intendedTrackType=\"{}\" kid=\"{}\"",
-                k.track.as_str(),
-                k.key_id.to_uuid_string()
-            );
-            if k.period_id.is_none() && k.filter.is_none() {
-                x.push_str(" />\n");
-                continue;
-            }
-            x.push_str(">\n");
-            if let Some(id) = &k.period_id {
-                let _ = writeln!(
-                    x,
-                    "            <cpix:KeyPeriodFilter periodId=\"{}\" />",
-                    escape(id)
-                );
-            }
-            match k.filter {
-                Some(UsageFilter::Video {
-                    min_pixels,
-                    max_pixels,
-                }) => {
-                    x.push_str("            <cpix:VideoFilter");
-                    if let Some(min) = min_pixels {
-                        let _ = write!(x, " minPixels=\"{min}\"");
-                    }
-                    if let Some(max) = max_pixels {
-                        let _ = write!(x, " maxPixels=\"{max}\"");
-                    }
-                    x.push_str(" />\n");
-                }
-                Some(UsageFilter::Audio) => x.push_str("            <cpix:AudioFilter />\n"),
-                None => {}
-            }
-            x.push_str("        </cpix:ContentKeyUsageRule>\n");
+            push_usage_rule(&mut x, k);
         }
         x.push_str("    </cpix:ContentKeyUsageRuleList>\n");
         x.push_str("</cpix:CPIX>\n");
@@ -450,53 +415,11 @@ impl CpixRequestBuilder {
                 });
             }
         }
-        let key_ids = match self.key_ids {
-            Some(ids) if ids.len() != tracks.len() => {
-                return Err(RequestError::IdCount {
-                    what: "key ids",
-                    expected: tracks.len(),
-                    got: ids.len(),
-                });
-            }
-            Some(ids) => ids,
-            None => tracks
-                .iter()
-                .map(|_| KeyId::from_bytes(Uuid::new_v4().into_bytes()))
-                .collect(),
-        };
-        for (i, id) in key_ids.iter().enumerate() {
-            if key_ids[..i].contains(id) {
-                return Err(RequestError::DuplicateKeyId {
-                    key_id: id.to_hex(),
-                });
-            }
-        }
-        let period_ids: Vec<Option<String>> = if self.period_index == 0 {
+        let key_ids = checked_key_ids(self.key_ids, tracks.len())?;
+        let period_ids = if self.period_index == 0 {
             vec![None; tracks.len()]
         } else {
-            match self.period_ids {
-                Some(ids) if ids.len() != tracks.len() => {
-                    return Err(RequestError::IdCount {
-                        what: "key period ids",
-                        expected: tracks.len(),
-                        got: ids.len(),
-                    });
-                }
-                Some(ids) => {
-                    for id in &ids {
-                        if !is_ncname(id) {
-                            return Err(RequestError::InvalidPeriodId {
-                                value: id.chars().take(64).collect(),
-                            });
-                        }
-                    }
-                    ids.into_iter().map(Some).collect()
-                }
-                None => tracks
-                    .iter()
-                    .map(|_| Some(format!("{KEY_PERIOD_ID_PREFIX}{}", Uuid::new_v4())))
-                    .collect(),
-            }
+            checked_period_ids(self.period_ids, tracks.len())?
         };
         let filters = if with_filters {
             ladder(&tracks)
@@ -523,6 +446,96 @@ impl CpixRequestBuilder {
             period_index: self.period_index,
             keys,
         })
+    }
+}
+
+/// Writes the `ContentKeyUsageRule` of `k` (with its period and Video/AudioFilter).
+fn push_usage_rule(x: &mut String, k: &RequestKey) {
+    let _ = write!(
+        x,
+        "        <cpix:ContentKeyUsageRule intendedTrackType=\"{}\" kid=\"{}\"",
+        k.track.as_str(),
+        k.key_id.to_uuid_string()
+    );
+    if k.period_id.is_none() && k.filter.is_none() {
+        x.push_str(" />\n");
+        return;
+    }
+    x.push_str(">\n");
+    if let Some(id) = &k.period_id {
+        let _ = writeln!(
+            x,
+            "            <cpix:KeyPeriodFilter periodId=\"{}\" />",
+            escape(id)
+        );
+    }
+    match k.filter {
+        Some(UsageFilter::Video {
+            min_pixels,
+            max_pixels,
+        }) => {
+            x.push_str("            <cpix:VideoFilter");
+            if let Some(min) = min_pixels {
+                let _ = write!(x, " minPixels=\"{min}\"");
+            }
+            if let Some(max) = max_pixels {
+                let _ = write!(x, " maxPixels=\"{max}\"");
+            }
+            x.push_str(" />\n");
+        }
+        Some(UsageFilter::Audio) => x.push_str("            <cpix:AudioFilter />\n"),
+        None => {}
+    }
+    x.push_str("        </cpix:ContentKeyUsageRule>\n");
+}
+
+/// The caller's key ids (one per key, no repeats), else fresh random ones.
+fn checked_key_ids(ids: Option<Vec<KeyId>>, keys: usize) -> Result<Vec<KeyId>, RequestError> {
+    let key_ids = match ids {
+        Some(ids) if ids.len() != keys => {
+            return Err(RequestError::IdCount {
+                what: "key ids",
+                expected: keys,
+                got: ids.len(),
+            });
+        }
+        Some(ids) => ids,
+        None => (0..keys)
+            .map(|_| KeyId::from_bytes(Uuid::new_v4().into_bytes()))
+            .collect(),
+    };
+    for (i, id) in key_ids.iter().enumerate() {
+        if key_ids[..i].contains(id) {
+            return Err(RequestError::DuplicateKeyId {
+                key_id: id.to_hex(),
+            });
+        }
+    }
+    Ok(key_ids)
+}
+
+/// The caller's key-period ids (one per key, NCNames), else fresh `keyPeriod_{uuid}` ones.
+fn checked_period_ids(
+    ids: Option<Vec<String>>,
+    keys: usize,
+) -> Result<Vec<Option<String>>, RequestError> {
+    match ids {
+        Some(ids) if ids.len() != keys => Err(RequestError::IdCount {
+            what: "key period ids",
+            expected: keys,
+            got: ids.len(),
+        }),
+        Some(ids) => {
+            if let Some(bad) = ids.iter().find(|id| !is_ncname(id)) {
+                return Err(RequestError::InvalidPeriodId {
+                    value: bad.chars().take(64).collect(),
+                });
+            }
+            Ok(ids.into_iter().map(Some).collect())
+        }
+        None => Ok((0..keys)
+            .map(|_| Some(format!("{KEY_PERIOD_ID_PREFIX}{}", Uuid::new_v4())))
+            .collect()),
     }
 }
 
