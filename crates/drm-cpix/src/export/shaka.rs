@@ -22,12 +22,10 @@ use crate::response::{CpixResponse, KeyInfo};
 use crate::secret::SecretText;
 use crate::system::DrmSystem;
 
-/// The labels of one key: none for a single key (it applies to every stream); else its
-/// `LabelFilter` labels, else its track name, else `KEY{n}` (1-based position).
+/// The labels of one key: its `LabelFilter` labels; else none for the single key of a
+/// document (it applies to every stream); else its track name, else `KEY{n}` (1-based
+/// position).
 fn labels_of(k: &KeyInfo, position: usize, single: bool) -> Vec<String> {
-    if single {
-        return vec![String::new()];
-    }
     let from_filters: Vec<String> = k
         .filters
         .iter()
@@ -38,6 +36,9 @@ fn labels_of(k: &KeyInfo, position: usize, single: bool) -> Vec<String> {
         .collect();
     if !from_filters.is_empty() {
         return from_filters;
+    }
+    if single {
+        return vec![String::new()];
     }
     let track = k
         .track()
@@ -67,8 +68,11 @@ fn sanitize_label(label: &str) -> String {
 /// One `--keys` entry per key and label, never an empty label for several keys and never one
 /// label twice: an entry repeating (label, key) is dropped, a label another key already holds
 /// gets the first free suffix `_2`, `_3`, ….
-fn shaka_keys(keys: &[KeyInfo]) -> Result<Vec<ShakaKey>, ExportError> {
-    let single = keys.len() == 1;
+fn shaka_keys(response: &CpixResponse) -> Result<Vec<ShakaKey>, ExportError> {
+    let keys = response.keys();
+    // One key for everything: one key and at most one usage rule (an unusable rule that was
+    // left out must not turn the remaining key into the key of every stream).
+    let single = keys.len() == 1 && response.raw().usage_rules.len() <= 1;
     let mut out: Vec<ShakaKey> = Vec::with_capacity(keys.len());
     for (i, k) in keys.iter().enumerate() {
         let key = k.key.as_ref().ok_or_else(|| ExportError::MissingKeyValue {
@@ -141,7 +145,7 @@ impl ShakaArgs {
         if keys.is_empty() {
             return Err(ExportError::NoKeys);
         }
-        let out_keys = shaka_keys(keys)?;
+        let out_keys = shaka_keys(response)?;
         let has_fairplay = keys
             .iter()
             .any(|k| k.signalling(DrmSystem::FairPlay).is_some());

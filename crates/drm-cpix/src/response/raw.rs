@@ -265,19 +265,20 @@ fn drm_system(d: &Node) -> RawDrmSystem {
     }
 }
 
-/// The local name of the parent of every `ds:Signature` (the signed list, or `CPIX`).
+/// The local name of the parent of every `ds:Signature` (the signed list, or `CPIX`), in
+/// document order. Recursion is bounded by the reader's depth limit.
 fn signature_parents(root: &Node) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack: Vec<&Node> = vec![root];
-    while let Some(n) = stack.pop() {
-        for c in n.children.iter().rev() {
+    fn walk(n: &Node, out: &mut Vec<String>) {
+        for c in &n.children {
             if c.is(Ns::Dsig, "Signature") {
                 out.push(n.local.clone());
             } else {
-                stack.push(c);
+                walk(c, out);
             }
         }
     }
+    let mut out = Vec::new();
+    walk(root, &mut out);
     out
 }
 
