@@ -16,7 +16,7 @@ use crate::output::{print_json, read_input};
 /// Subcommands of `multidrm pssh`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum PsshCmd {
-    /// Decode a base64 PSSH box (one or several concatenated), a bare PSSH payload (Widevine
+    /// Decode a base64 (or hex) PSSH box (one or several concatenated, box by box), a bare PSSH payload (Widevine
     /// protobuf or PlayReady Header Object, e.g. CPIX ContentProtectionData), or a FairPlay
     /// skd:// URI. Prints one JSON document.
     Decode {
@@ -74,8 +74,13 @@ fn decode(text: &str, key: Option<&[u8; 16]>, notes: &mut Vec<String>) -> Result
             SkdUri::parse(text).map_err(|e| Failure::input(format!("invalid skd URI: {e}")))?;
         return Ok(skd_json(&uri));
     }
-    let bytes = decode_base64(text)
-        .map_err(|e| Failure::input(format!("the input is not a base64 PSSH box: {e}")))?;
+    // Hex of one or more boxes (Shaka Packager's `--pssh` form), else base64.
+    let hex = decode_hex(text, HexCase::Any).filter(|b| b.get(4..8) == Some(b"pssh".as_slice()));
+    let bytes = match hex {
+        Some(bytes) => bytes,
+        None => decode_base64(text)
+            .map_err(|e| Failure::input(format!("the input is not a base64 PSSH box: {e}")))?,
+    };
     if bytes.get(4..8) == Some(b"pssh".as_slice()) {
         return boxes_json(&bytes, key, notes);
     }
