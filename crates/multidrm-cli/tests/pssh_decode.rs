@@ -307,3 +307,16 @@ fn key_on_a_header_without_checksum_says_there_is_nothing_to_check() {
     assert_eq!(v["playready"]["checksum_check"], "missing");
     assert!(v["playready"]["checksum_valid"].is_null());
 }
+
+#[test]
+fn an_init_segment_gives_its_pssh_boxes() {
+    let v = decode_ok(&[
+        "pssh",
+        "decode",
+        &fidelity("wpt_mp4_basic_init_segment.b64"),
+    ]);
+    assert_eq!(v["count"], 2);
+    assert_eq!(v["boxes"][0]["offset"], 24 + 8 + 108);
+    assert_eq!(v["boxes"][0]["widevine"]["provider"], "castlabs");
+    assert_eq!(v["boxes"][1]["system_name"], "PLAYREADY");
+}

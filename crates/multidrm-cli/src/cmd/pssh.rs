@@ -16,7 +16,7 @@ use crate::output::{print_json, read_input};
 /// Subcommands of `multidrm pssh`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum PsshCmd {
-    /// Decode a base64 (or hex) PSSH box (one or several concatenated, box by box), a bare PSSH payload (Widevine
+    /// Decode a base64 (or hex) PSSH box (one or several concatenated, box by box), an MP4 init segment (its pssh boxes), a bare PSSH payload (Widevine
     /// protobuf or PlayReady Header Object, e.g. CPIX ContentProtectionData), or a FairPlay
     /// skd:// URI. Prints one JSON document.
     Decode {
@@ -82,7 +82,17 @@ fn decode(text: &str, key: Option<&[u8; 16]>, notes: &mut Vec<String>) -> Result
             .map_err(|e| Failure::input(format!("the input is not a base64 PSSH box: {e}")))?,
     };
     if bytes.get(4..8) == Some(b"pssh".as_slice()) {
-        return boxes_json(&bytes, key, notes);
+        return boxes_json(pssh::scan(&bytes), key, notes);
+    }
+    if pssh::is_segment(&bytes) {
+        let scan = pssh::scan_segment(&bytes);
+        if scan.boxes.is_empty() && scan.unreadable.is_none() {
+            return Err(Failure::input(
+                "the input is an MP4 segment without pssh boxes (none at the top level, in moov \
+                 or in moof)",
+            ));
+        }
+        return boxes_json(scan, key, notes);
     }
     // A bare payload: a PlayReady Header Object starts with its own little-endian length.
     let pro_len = bytes
@@ -113,11 +123,10 @@ fn decode(text: &str, key: Option<&[u8; 16]>, notes: &mut Vec<String>) -> Result
 /// One or more boxes, box by box: each reports its own data or error; the input is rejected
 /// only when no box at all can be read.
 fn boxes_json(
-    bytes: &[u8],
+    scan: pssh::PsshScan,
     key: Option<&[u8; 16]>,
     notes: &mut Vec<String>,
 ) -> Result<Value, Failure> {
-    let scan = pssh::scan(bytes);
     if !scan.boxes.iter().any(|b| b.result.is_ok()) {
         let reason = scan
             .boxes
