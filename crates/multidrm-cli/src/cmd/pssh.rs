@@ -147,6 +147,9 @@ fn boxes_json(
         ));
         reports.push(json!({ "kind": "unreadable", "offset": offset, "error": e.to_string() }));
     }
+    if key.is_some() && !reports.iter().any(|r| r.get("playready").is_some()) {
+        notes.push("--key was given but no PlayReady header was decoded: nothing to check".into());
+    }
     let errors = reports.iter().filter(|r| r.get("error").is_some()).count();
     if errors > 0 {
         notes.push(format!(
