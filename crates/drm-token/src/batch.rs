@@ -216,11 +216,7 @@ impl BatchIssuer {
             .ok_or(TokenError::missing(codes::CID_REQUIRED, "cid"))?;
         let creds_index = self.credentials(&req)?;
 
-        let drm_type = match text(
-            req.drm_type,
-            ErrorCode(crate::DRM_TYPE_SERVER_CODE),
-            "drm_type",
-        )? {
+        let drm_type = match text(req.drm_type, codes::SERVER_INVALID_DRM_TYPE, "drm_type")? {
             Some(name) => name.parse::<DrmType>()?,
             None => self.defaults.drm_type.ok_or_else(|| TokenError::DrmType {
                 value: String::new(),
@@ -240,11 +236,7 @@ impl BatchIssuer {
             Some("false") => false,
             Some(_) => return Err(TokenError::KeyRotation),
         };
-        let timestamp = match text(
-            req.timestamp,
-            ErrorCode(crate::TIMESTAMP_SERVER_CODE),
-            "timestamp",
-        )? {
+        let timestamp = match text(req.timestamp, codes::SERVER_TOKEN_EXPIRED, "timestamp")? {
             Some(t) => Timestamp::parse(&t)?,
             None => match self.defaults.timestamp {
                 Some(t) => t,
