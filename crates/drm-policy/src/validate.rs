@@ -164,14 +164,13 @@ pub fn is_utc_datetime(text: &str) -> bool {
     ) else {
         return false;
     };
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
+    let (Ok(year), Ok(month)) = (i32::try_from(year), u8::try_from(month)) else {
+        return false;
     };
+    let Ok(month) = time::Month::try_from(month) else {
+        return false;
+    };
+    let days_in_month = u32::from(month.length(year));
     (1..=days_in_month).contains(&day) && hour < 24 && minute < 60 && second < 60
 }
 
