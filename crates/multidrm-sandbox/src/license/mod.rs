@@ -73,7 +73,8 @@ pub(crate) use token::CheckedToken;
 
 use crate::kms::KmsEmulator;
 use challenge::is_ncg_form;
-use lookup::{QueryParams, find_token, looks_like_playready};
+pub(crate) use lookup::QueryParams;
+use lookup::{find_token, looks_like_playready};
 use token::CheckContext;
 
 /// License requests and the Widevine service-certificate request.
@@ -416,6 +417,11 @@ fn ncg_server_info() -> LicenseReply {
     let mut body = b"NCG-SERVER-INFO multidrm-sandbox\n".to_vec();
     body.extend_from_slice(hex::encode(Sha256::digest(b"ncg server info")).as_bytes());
     LicenseReply::ok("application/octet-stream", body)
+}
+
+/// Parses a raw query the way the license endpoints do (for the NCP emulator).
+pub(crate) fn query_params(raw: Option<&str>) -> QueryParams {
+    QueryParams::parse(raw)
 }
 
 /// Whether a request body looks like the NCG SDK's form (for tests and the NCP emulator).
