@@ -130,7 +130,50 @@ fn tokens_cpu(c: &mut Criterion<CpuTime>) {
     g.bench_function("inspect_v10_with_keys", |b| {
         b.iter(|| inspect(black_box(&token), &options).unwrap())
     });
+    g.bench_function("parts/policy_from_json_v10", |b| {
+        b.iter(|| Policy::from_json(black_box(POLICY)).unwrap())
+    });
+    // Every line its own policy: 1,000 distinct lines in turn, more than the cache holds.
+    let lines = fresh_policy_lines(1000);
+    let mut issuer = batch_issuer(ts);
+    let mut i = 0;
+    g.bench_function("batch_line_fresh_policy_v10", |b| {
+        b.iter(|| {
+            i = (i + 1) % lines.len();
+            issuer
+                .issue_line(black_box(lines[i].as_bytes()))
+                .unwrap()
+                .len()
+        })
+    });
     g.finish();
+}
+
+/// Batch lines each carrying the v10-like policy with its own `license_duration`.
+fn fresh_policy_lines(count: usize) -> Vec<String> {
+    let compact = Policy::from_json(POLICY)
+        .unwrap()
+        .to_json(JsonStyle::Compact);
+    (0..count)
+        .map(|n| {
+            let policy = compact.replacen(
+                "\"license_duration\":86400",
+                &format!("\"license_duration\":{}", 3600 + n),
+                1,
+            );
+            assert_ne!(policy, compact);
+            format!(r#"{{"drm_type":"Widevine","user_id":"user-{n}","cid":"content-{n}","policy":{policy}}}"#)
+        })
+        .collect()
+}
+
+fn batch_issuer(ts: Timestamp) -> BatchIssuer {
+    let mut defaults = BatchDefaults::default();
+    defaults.site_id = Some("TUTO".into());
+    defaults.site_key = Some("lU5D8s3PWoLls3PWFWkClULlFWk5D8oC".into());
+    defaults.access_key = Some("LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20".into());
+    defaults.timestamp = Some(ts);
+    BatchIssuer::new(defaults)
 }
 
 fn tokens(c: &mut Criterion) {

@@ -67,8 +67,10 @@ impl PreparedPolicy {
         creds: &SiteCredentials,
         style: JsonStyle,
     ) -> Result<Self, TokenError> {
+        // `from_json` has validated it already.
         let policy = Policy::from_json(text)?;
-        Self::new(&policy, creds, style)
+        let cipher = crate::mint::encrypt_policy_json(&policy, creds, style);
+        Ok(Self::from_ciphertext(&cipher, creds, style))
     }
 
     /// Encrypts `plaintext` verbatim, without reading or validating it — for reproducing the
