@@ -12,10 +12,12 @@
 //! ```
 //! use drm_token::batch::{BatchDefaults, BatchIssuer};
 //!
-//! let mut defaults = BatchDefaults::default();
-//! defaults.site_id = Some("TUTO".into());
-//! defaults.site_key = Some("lU5D8s3PWoLls3PWFWkClULlFWk5D8oC".into());
-//! defaults.access_key = Some("LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20".into());
+//! let defaults = BatchDefaults {
+//!     site_id: Some("TUTO".into()),
+//!     site_key: Some("lU5D8s3PWoLls3PWFWkClULlFWk5D8oC".into()),
+//!     access_key: Some("LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20".into()),
+//!     ..BatchDefaults::default()
+//! };
 //! let mut issuer = BatchIssuer::new(defaults);
 //! let token = issuer.issue_line(br#"{"drm_type": "widevine", "user_id": "u1", "cid": "c1"}"#)?;
 //! assert!(!token.is_empty());
@@ -459,12 +461,10 @@ mod tests {
         assert_eq!(cached.prepared.slots.len(), CACHE_LIMIT);
         assert!(cached.prepared.index.len() <= CACHE_LIMIT);
         // The last line is cached and found again.
-        let hash = cached
-            .prepared
-            .find(&cached.creds[0].key_tag().to_owned(), &{
-                let l = line(0);
-                l[l.find("{\"policy_version").unwrap_or(0)..l.len() - 1].to_owned()
-            });
+        let hash = cached.prepared.find(cached.creds[0].key_tag(), &{
+            let l = line(0);
+            l[l.find("{\"policy_version").unwrap_or(0)..l.len() - 1].to_owned()
+        });
         assert!(hash.is_ok());
     }
 }
