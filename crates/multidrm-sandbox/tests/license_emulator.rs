@@ -679,7 +679,7 @@ fn every_message_is_the_published_one() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|row| row["code"] == code.code().to_string())
+            .find(|row| row["code"].as_str() == Some(code.code().to_string().as_str()))
             .unwrap_or_else(|| panic!("{code:?} not in the table"));
         assert_eq!(row["message_en"], code.message(), "{code:?}");
     }
