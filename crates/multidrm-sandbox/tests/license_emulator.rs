@@ -573,6 +573,10 @@ async fn error_7107_empty_widevine_challenge() {
     env.license(&mint(DrmType::Widevine), Vec::new())
         .await
         .assert_error(LicenseErrorCode::WidevineChallenge);
+    // A PlayReady challenge under a Widevine token is no Widevine challenge either.
+    env.license(&mint(DrmType::Widevine), soap(None))
+        .await
+        .assert_error(LicenseErrorCode::WidevineChallenge);
 }
 
 #[tokio::test]
