@@ -10,6 +10,7 @@
 //! | NCG | non-empty (9001) | base64 text |
 //! | Wiseplay | non-empty (9001) | base64 text |
 //!
+//! A Widevine license request whose PSSH names another content id (see `widevine`) is 7012.
 //! An NCG-shaped body (form fields `encryptedKey` / `encryptedData`) with a token for another
 //! DRM is 7021. The fake license bytes are SHA-256 over the DRM, site, user, cid and request,
 //! so the same request always gets the same license.
@@ -23,6 +24,7 @@ use super::codes::LicenseErrorCode as E;
 use super::fairplay::read_spc;
 use super::lookup::{QueryParams, looks_like_playready};
 use super::token::{CheckedToken, TokenDrm};
+use super::widevine;
 
 /// The Widevine service-certificate request.
 pub const SERVICE_CERTIFICATE_REQUEST: [u8; 2] = [0x08, 0x04];
@@ -107,9 +109,14 @@ pub(crate) fn grant(
         TokenDrm::Ncg | TokenDrm::WisePlay if body.iter().all(u8::is_ascii_whitespace) => {
             Err(E::MissingParameter)
         }
-        TokenDrm::Widevine | TokenDrm::Ncg => {
+        TokenDrm::Widevine => {
+            let ids = widevine::content_ids(body);
+            if !ids.is_empty() && !ids.iter().any(|id| widevine::names_cid(id, &token.cid)) {
+                return Err(E::CidMismatch);
+            }
             Ok(Granted::License(license(body, "application/octet-stream")))
         }
+        TokenDrm::Ncg => Ok(Granted::License(license(body, "application/octet-stream"))),
         TokenDrm::PlayReady => Ok(Granted::License(license(body, "text/xml; charset=utf-8"))),
         TokenDrm::WisePlay => Ok(Granted::License(license(body, "text/plain;charset=UTF-8"))),
     }
