@@ -9,6 +9,7 @@
 #[cfg(feature = "client")]
 pub use drm_http::{TransportError, TransportKind};
 
+use crate::model::codes::{GatewayCode, ServiceCode};
 use crate::model::validate::ValidationError;
 
 /// Everything that can go wrong with a call.
@@ -23,8 +24,8 @@ pub enum Error {
     Api {
         /// HTTP status.
         status: u16,
-        /// Service error code, a numeric-looking string such as `281003`.
-        code: String,
+        /// Service error code (`281003`…; unknown codes kept as received).
+        code: ServiceCode,
         /// Symbolic name such as `SITE_NOT_FOUND`, when sent.
         name: Option<String>,
         /// Human-readable message.
@@ -40,7 +41,7 @@ pub enum Error {
         status: u16,
         /// Gateway code: `100` bad request, `200` authentication failed, `210` permission
         /// denied, `230` forbidden, `300` not found, `400` quota exceeded…
-        error_code: String,
+        error_code: GatewayCode,
         /// Message.
         message: String,
         /// `details`, when sent.
@@ -55,7 +56,7 @@ pub enum Error {
         /// HTTP status.
         status: u16,
         /// Gateway code (usually `200`).
-        error_code: String,
+        error_code: GatewayCode,
         /// Gateway message.
         message: String,
         /// `details`, when sent.
@@ -130,9 +131,9 @@ impl Error {
     /// The service `code` or gateway `errorCode`, when there was one.
     pub fn code(&self) -> Option<&str> {
         match self {
-            Self::Api { code, .. } => Some(code),
+            Self::Api { code, .. } => Some(code.as_str()),
             Self::Gateway { error_code, .. } | Self::ClockSkew { error_code, .. } => {
-                Some(error_code)
+                Some(error_code.as_str())
             }
             _ => None,
         }

@@ -16,6 +16,7 @@ pub use drm_token::{DrmToken, DrmTokenError};
 pub use error::Error;
 #[cfg(feature = "client")]
 pub use error::{TransportError, TransportKind};
+pub use model::codes::{GatewayCode, ServiceCode};
 pub use model::envelope::{Envelope, ErrorBody, ListPage, decode};
 pub use model::license::{LicenseRecord, LicenseStatus};
 pub use model::log::{PolicyLogEntry, SiteLogEntry};
