@@ -24,7 +24,9 @@ pub enum ClientMetaError {
     )]
     HeaderValue,
     /// The JSON given to [`ClientMeta::from_json`] is not a JSON object.
-    #[error("client meta must be a JSON object (`{{\"device_info\":{{…}}}}` or the device fields): {reason}")]
+    #[error(
+        "client meta must be a JSON object (`{{\"device_info\":{{…}}}}` or the device fields): {reason}"
+    )]
     Json {
         /// What the JSON parser said.
         reason: String,
@@ -128,7 +130,10 @@ mod tests {
             ClientMeta::from_header_value("a\r\nb"),
             Err(ClientMetaError::HeaderValue)
         );
-        assert_eq!(ClientMeta::from_header_value(""), Err(ClientMetaError::HeaderValue));
+        assert_eq!(
+            ClientMeta::from_header_value(""),
+            Err(ClientMetaError::HeaderValue)
+        );
         assert!(ClientMeta::from_json("[1]").is_err());
         assert!(ClientMeta::from_json("{").is_err());
     }

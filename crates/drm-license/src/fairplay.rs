@@ -46,7 +46,10 @@ fn has_spc_field(body: &[u8]) -> bool {
 /// Standard base64 text (line breaks and surrounding whitespace allowed, `=` only at the end).
 fn is_base64_text(body: &[u8]) -> bool {
     let text = body.trim_ascii();
-    let unpadded = text.strip_suffix(b"==").or_else(|| text.strip_suffix(b"=")).unwrap_or(text);
+    let unpadded = text
+        .strip_suffix(b"==")
+        .or_else(|| text.strip_suffix(b"="))
+        .unwrap_or(text);
     !unpadded.is_empty()
         && unpadded
             .iter()

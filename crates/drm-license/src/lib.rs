@@ -18,8 +18,8 @@ pub use request::{
     TOKEN_HEADER, UpstreamRequest,
 };
 pub use response::{
-    CallbackError, CertificateForm, Classified, DeviceInfo, License, LicenseDetails,
-    ResponseError, ServerError, classify, json_to_original, read_certificate, read_license,
+    CallbackError, CertificateForm, Classified, DeviceInfo, License, LicenseDetails, ResponseError,
+    ServerError, classify, json_to_original, read_certificate, read_license,
 };
 pub use server::{CURRENT_HOST, KNOWN_HOSTS, LicenseServer, UrlError};
 pub use token::LicenseToken;

@@ -359,7 +359,11 @@ impl LicenseServer {
     ///
     /// # Errors
     /// [`RequestError::Id`] for an empty, long or non-printable id.
-    pub fn clearkey_request(&self, site_id: &str, cid: &str) -> Result<UpstreamRequest, RequestError> {
+    pub fn clearkey_request(
+        &self,
+        site_id: &str,
+        cid: &str,
+    ) -> Result<UpstreamRequest, RequestError> {
         check_id(site_id, "siteId")?;
         check_id(cid, "cid")?;
         let url = with_query(self.clearkey_url(), &[("siteId", site_id), ("cid", cid)]);
@@ -382,14 +386,20 @@ impl LicenseServer {
         } else {
             self.fps_cert_base64_url()
         };
-        Ok(UpstreamRequest::get(with_query(base, &[("siteId", site_id)])))
+        Ok(UpstreamRequest::get(with_query(
+            base,
+            &[("siteId", site_id)],
+        )))
     }
 
     /// The Widevine service certificate: `GET widevineCert.do?siteId=S` (binary). No token.
     ///
     /// # Errors
     /// [`RequestError::Id`] for an empty, long or non-printable site id.
-    pub fn widevine_certificate_request(&self, site_id: &str) -> Result<UpstreamRequest, RequestError> {
+    pub fn widevine_certificate_request(
+        &self,
+        site_id: &str,
+    ) -> Result<UpstreamRequest, RequestError> {
         check_id(site_id, "siteId")?;
         Ok(UpstreamRequest::get(with_query(
             self.widevine_cert_url(),

@@ -232,8 +232,14 @@ mod tests {
         let s = LicenseServer::from_license_url("http://127.0.0.1:9/ri/licenseManager.do/")
             .expect("valid");
         assert_eq!(s.license_url(), "http://127.0.0.1:9/ri/licenseManager.do/");
-        assert_eq!(s.clearkey_url(), "http://127.0.0.1:9/ri/clearkey/licenseManager.do");
-        assert_eq!(s.widevine_cert_url(), "http://127.0.0.1:9/ri/widevineCert.do");
+        assert_eq!(
+            s.clearkey_url(),
+            "http://127.0.0.1:9/ri/clearkey/licenseManager.do"
+        );
+        assert_eq!(
+            s.widevine_cert_url(),
+            "http://127.0.0.1:9/ri/widevineCert.do"
+        );
     }
 
     #[test]
@@ -247,7 +253,13 @@ mod tests {
     #[test]
     fn bad_urls_are_refused() {
         assert_eq!(LicenseServer::new("ftp://x"), Err(UrlError::Scheme));
-        for bad in ["https://", "https://u:p@h", "https://h/?a=1", "https://h/ x", "https://h#f"] {
+        for bad in [
+            "https://",
+            "https://u:p@h",
+            "https://h/?a=1",
+            "https://h/ x",
+            "https://h#f",
+        ] {
             assert_eq!(LicenseServer::new(bad), Err(UrlError::Shape), "{bad}");
         }
     }

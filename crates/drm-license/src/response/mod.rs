@@ -86,7 +86,9 @@ pub fn classify(status: u16, body: &[u8]) -> Result<Classified<'_>, ResponseErro
         match parsed {
             Ok(map) => {
                 if let Some(code) = server_error::error_code_of(&map) {
-                    return Ok(Classified::Error(ServerError::from_map(status, code, &map, body)));
+                    return Ok(Classified::Error(ServerError::from_map(
+                        status, code, &map, body,
+                    )));
                 }
                 if success {
                     return Ok(Classified::Json(map));

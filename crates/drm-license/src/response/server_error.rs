@@ -33,7 +33,11 @@ pub struct ServerError {
 const SHOWN: usize = 200;
 
 fn clip(text: &str) -> String {
-    let mut out: String = text.chars().filter(|c| !c.is_control()).take(SHOWN).collect();
+    let mut out: String = text
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(SHOWN)
+        .collect();
     if text.chars().count() > SHOWN {
         out.push('…');
     }
@@ -72,7 +76,12 @@ fn callback_of(code: Option<ServerCode>, message: Option<&str>) -> Option<Callba
 }
 
 impl ServerError {
-    pub(crate) fn from_map(status: u16, code_text: String, map: &Map<String, Value>, raw: &[u8]) -> Self {
+    pub(crate) fn from_map(
+        status: u16,
+        code_text: String,
+        map: &Map<String, Value>,
+        raw: &[u8],
+    ) -> Self {
         let code = ServerCode::parse(&code_text);
         let message = map.get("message").and_then(text_of);
         let callback = callback_of(code, message.as_deref());

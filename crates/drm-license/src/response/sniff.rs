@@ -18,7 +18,9 @@ mod tests {
     fn only_a_leading_brace_counts() {
         assert!(starts_like_json_object(b"{}"));
         assert!(starts_like_json_object(b" \r\n\t{\"errorCode\":\"7011\"}"));
-        assert!(!starts_like_json_object(b"\x08\x02{\"errorCode\":\"7011\"}"));
+        assert!(!starts_like_json_object(
+            b"\x08\x02{\"errorCode\":\"7011\"}"
+        ));
         assert!(!starts_like_json_object(b""));
         assert!(!starts_like_json_object(b"   "));
         assert!(!starts_like_json_object(b"[{}]"));
