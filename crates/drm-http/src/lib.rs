@@ -1,0 +1,17 @@
+#![doc = include_str!("../README.md")]
+
+mod body;
+mod client;
+mod error;
+mod message;
+mod pages;
+mod retry;
+
+pub use client::{
+    ClientBuilder, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE,
+    DEFAULT_READ_TIMEOUT, HttpClient,
+};
+pub use error::{TransportError, TransportKind};
+pub use message::{Headers, Method, Request, Response};
+pub use pages::PageCursor;
+pub use retry::{Attempt, RetryPolicy};
