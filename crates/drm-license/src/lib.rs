@@ -1,5 +1,7 @@
 #![doc = include_str!("../README.md")]
 
+#[cfg(feature = "client")]
+pub mod client;
 pub mod client_meta;
 mod drm;
 pub mod fairplay;
@@ -23,3 +25,8 @@ pub use response::{
 };
 pub use server::{CURRENT_HOST, KNOWN_HOSTS, LicenseServer, UrlError};
 pub use token::LicenseToken;
+
+#[cfg(feature = "client")]
+pub use client::{ClientError, LicenseClient};
+#[cfg(feature = "client")]
+pub use drm_http;
