@@ -5,6 +5,8 @@ pub mod client;
 pub mod client_meta;
 mod drm;
 pub mod fairplay;
+#[cfg(feature = "ncp")]
+pub mod ncp;
 pub mod request;
 pub mod response;
 pub mod server;
@@ -30,3 +32,5 @@ pub use token::LicenseToken;
 pub use client::{ClientError, LicenseClient};
 #[cfg(feature = "client")]
 pub use drm_http;
+#[cfg(feature = "ncp")]
+pub use ncp::{NcpLicenseClient, NcpLicenseError};
