@@ -3,6 +3,7 @@
 pub mod clock;
 pub mod drm_token;
 pub mod error;
+pub mod license_issue;
 pub mod model;
 pub mod request;
 pub mod secret;
