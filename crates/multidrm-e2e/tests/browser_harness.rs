@@ -152,6 +152,7 @@ async fn harness_wrong_jwt_gets_401_and_does_not_play() {
         "played with a wrong JWT: {report:?}"
     );
     assert!(report.failed_statuses().contains(&401), "{report:?}");
+    eprintln!("wrong JWT: {report:?}");
 }
 
 #[tokio::test]
@@ -168,6 +169,7 @@ async fn harness_non_entitled_user_gets_403_and_does_not_play() {
         "played without entitlement: {report:?}"
     );
     assert!(report.failed_statuses().contains(&403), "{report:?}");
+    eprintln!("not entitled: {report:?}");
 }
 
 #[tokio::test]

@@ -183,6 +183,7 @@ async fn a_title_whose_keys_the_kms_never_issued_does_not_play() {
     );
     assert!(report.current_time < 1.0, "{report:?}");
     assert!(!report.errors.is_empty(), "no player error: {report:?}");
+    eprintln!("never issued: {report:?}");
 }
 
 #[tokio::test]
@@ -211,4 +212,5 @@ async fn content_keyed_for_another_title_does_not_play() {
         "played with another title's license: {report:?}"
     );
     assert!(report.current_time < 1.0, "{report:?}");
+    eprintln!("another title: {report:?}");
 }
