@@ -135,7 +135,7 @@ pub(crate) async fn run(
     {
         tracing::warn!("in-flight requests did not finish within the drain timeout: closing");
     }
-    let _ = phase.send(Phase::Stop);
+    phase.send_replace(Phase::Stop);
     Ok(())
 }
 

@@ -216,7 +216,7 @@ impl RunningServer {
     /// Stops accepting connections, lets in-flight requests finish (within
     /// `drain_timeout_seconds`), closes the rest, and waits for the server.
     pub async fn shutdown(self) -> std::io::Result<()> {
-        let _ = self.phase.send(Phase::Drain);
+        self.phase.send_replace(Phase::Drain);
         match self.task.await {
             Ok(result) => result,
             Err(e) => Err(std::io::Error::other(e.to_string())),

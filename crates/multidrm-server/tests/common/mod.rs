@@ -94,7 +94,7 @@ pub struct TempDir(pub std::path::PathBuf);
 
 impl TempDir {
     pub fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!("drm-entitlement-{}", uuid::Uuid::new_v4()));
+        let dir = std::env::temp_dir().join(format!("multidrm-server-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         Self(dir)
     }
@@ -153,7 +153,6 @@ pub async fn raw_chunked_post(
 /// Checks with `drm_token::inspect` that `token` is an acceptable DoveRunner license token for
 /// `user`, `cid` and `drm_type`: minted with the tests' site credentials (policy decrypts with
 /// the site key and is valid, hash matches with the access key, timestamp within 600 s).
-#[cfg(feature = "server")]
 pub fn assert_license_token(token: &str, user: &str, cid: &str, drm_type: &str) {
     let site_key = drm_token::SiteKey::new(SITE_KEY).expect("site key");
     let access_key = drm_token::AccessKey::new(ACCESS_KEY).expect("access key");
