@@ -1,226 +1,18 @@
 //! The token proxy (`[license_proxy]`) over real loopback sockets: the proxy in-process, the
-//! sandbox's license-server emulator (and KMS, NCP emulators) as its upstream.
+//! sandbox's license-server emulator (and KMS emulator) as its upstream.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-mod support;
+mod proxy_env;
 
 use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use drm_entitlement::{Channel, Decision, DecisionFuture, EntitlementQuery, Entitler};
-use drm_token::{DrmType, JsonStyle, Policy, ResponseFormat, SiteCredentials, Timestamp};
-use multidrm_sandbox::license::{DEFAULT_ACCESS_KEY, DEFAULT_SITE_ID, DEFAULT_SITE_KEY};
-use multidrm_sandbox::{Sandbox, SandboxOptions};
-use multidrm_server::{RunningServer, Server, ServerConfig};
-use serde_json::{Value, json};
-use support::common::TempDir;
-use support::{JWT_SECRET, SECRET, hs256, now};
-
-const USER: &str = "alice";
-const CID: &str = "movie-1";
-const ORIGIN: &str = "https://player.example";
-const WIDEVINE_CHALLENGE: &[u8] = &[0x08, 0x01, 0x12, 0x10, 0xaa, 0xbb, 0xcc, 0xdd];
-const SERVICE_CERTIFICATE_REQUEST: &[u8] = &[0x08, 0x04];
-const SOAP: &str = r#"<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><AcquireLicense xmlns="http://schemas.microsoft.com/DRM/2007/03/protocols"><challenge><Challenge><LA><Version>1</Version><ContentHeader><WRMHEADER/></ContentHeader></LA></Challenge></challenge></AcquireLicense></soap:Body></soap:Envelope>"#;
-/// The SPC of the sandbox's FairPlay body vectors, base64.
-const SPC_BASE64: &str = "8PHy8/T19vf4+fr7/P3+//v/+//7//v/AQ==";
-/// `pallycon-client-meta` of the official proxy samples' README (base64 JSON, `device_info`).
-const CLIENT_META: &str = "ewoJImRldmljZV9pbmZvIjogewoJCSJkZXZpY2VfbW9kZWwiOiAiaVBob25lIFNFIChpUGhvbmU4LDQpIiwKCQkib3NfdmVyc2lvbiI6IjE1LjcuMiIKCX0KfQ==";
-
-/// Site credentials of the `[doverunner]` table.
-struct Site<'a> {
-    id: &'a str,
-    key: &'a str,
-    access: &'a str,
-}
-
-const TEST_SITE: Site<'static> = Site {
-    id: DEFAULT_SITE_ID,
-    key: DEFAULT_SITE_KEY,
-    access: DEFAULT_ACCESS_KEY,
-};
-
-fn config_toml(site: &Site<'_>, proxy: &str) -> String {
-    format!(
-        r#"
-bind = "127.0.0.1:0"
-secret = "{SECRET}"
-content_url_template = "https://cdn.example.com/{{video_id}}/manifest.mpd"
-license_url = "https://drm-license.doverunner.com/ri/licenseManager.do"
-
-[doverunner]
-site_id = "{}"
-site_key = "{}"
-access_key = "{}"
-
-[[rules]]
-users = ["{USER}"]
-videos = ["*"]
-
-[token_endpoint]
-jwt_hs256_secret = "{JWT_SECRET}"
-cors_origins = ["{ORIGIN}"]
-
-[license_proxy]
-timeout_seconds = 2
-connect_timeout_seconds = 1
-{proxy}
-"#,
-        site.id, site.key, site.access
-    )
-}
-
-/// The sandbox and a proxy in front of it.
-struct Env {
-    sb: Sandbox,
-    proxy: RunningServer,
-    _dir: TempDir,
-    http: reqwest::Client,
-}
-
-struct Reply {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-
-    fn header(&self, name: &str) -> String {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned()
-    }
-
-    /// 200 with a non-empty body that is not a license-server error.
-    fn assert_license(&self) {
-        assert_eq!(
-            self.status,
-            200,
-            "{}",
-            String::from_utf8_lossy(&self.body)
-        );
-        assert!(!self.body.is_empty());
-        assert!(!self.body.starts_with(b"{\"errorCode"));
-    }
-
-    /// A JSON error with `status` (never an empty body).
-    fn assert_error(&self, status: u16) -> Value {
-        assert_eq!(
-            self.status,
-            status,
-            "{}",
-            String::from_utf8_lossy(&self.body)
-        );
-        assert!(self.header("content-type").starts_with("application/json"));
-        self.json()
-    }
-}
-
-fn proxy_table(sb: &Sandbox) -> String {
-    format!(
-        "license_url = \"{}\"\nclearkey_url = \"{}\"\n",
-        sb.license_url(),
-        sb.clearkey_url()
-    )
-}
-
-impl Env {
-    async fn start() -> Self {
-        Self::custom(&TEST_SITE, |sb| proxy_table(sb), |s| s).await
-    }
-
-    async fn custom(
-        site: &Site<'_>,
-        proxy: impl FnOnce(&Sandbox) -> String,
-        customize: impl FnOnce(Server) -> Server,
-    ) -> Self {
-        let sb = Sandbox::start(SandboxOptions::default()).await.unwrap();
-        let dir = TempDir::new();
-        let toml = config_toml(site, &proxy(&sb));
-        let config = ServerConfig::from_toml(&toml, dir.0.clone()).unwrap();
-        let server = customize(Server::from_config(&config).unwrap());
-        Self {
-            sb,
-            proxy: server.bind().await.unwrap(),
-            _dir: dir,
-            http: reqwest::Client::builder().no_proxy().build().unwrap(),
-        }
-    }
-
-    async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
-        let response = request.send().await.unwrap();
-        Reply {
-            status: response.status().as_u16(),
-            headers: response.headers().clone(),
-            body: response.bytes().await.unwrap().to_vec(),
-        }
-    }
-
-    fn post(&self, target: &str, body: impl Into<Vec<u8>>) -> reqwest::RequestBuilder {
-        self.http
-            .post(format!("{}{target}", self.proxy.base_url()))
-            .bearer_auth(viewer(USER))
-            .body(body.into())
-    }
-
-    /// `POST /drm/{drm}?content_id=CID` as `alice`.
-    async fn license(&self, drm: &str, body: impl Into<Vec<u8>>) -> Reply {
-        self.send(self.post(&format!("/drm/{drm}?content_id={CID}"), body))
-            .await
-    }
-
-    /// The emulator's answer to a token minted here (no proxy in between).
-    async fn direct(&self, drm: DrmType, body: impl Into<Vec<u8>>) -> Reply {
-        let token = mint(drm, 0);
-        self.send(
-            self.http
-                .post(self.sb.license_url())
-                .header("pallycon-customdata-v2", token)
-                .body(body.into()),
-        )
-        .await
-    }
-
-    async fn metrics(&self) -> String {
-        let url = format!("{}/metrics", self.proxy.base_url());
-        self.http
-            .get(url)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    }
-}
-
-/// A viewer JWT for `user`, valid 10 minutes.
-fn viewer(user: &str) -> String {
-    hs256(&json!({"sub": user, "exp": now() + 600}))
-}
-
-/// A license token for the sandbox's test site, `age_secs` old.
-fn mint(drm: DrmType, age_secs: i64) -> String {
-    let creds =
-        SiteCredentials::from_strs(DEFAULT_SITE_ID, DEFAULT_SITE_KEY, DEFAULT_ACCESS_KEY).unwrap();
-    drm_token::TokenRequest::new(drm, USER, CID)
-        .response_format(ResponseFormat::Original)
-        .mint_with_policy(
-            &creds,
-            &Policy::new(),
-            JsonStyle::Compact,
-            Timestamp::from_unix(now() - age_secs).unwrap(),
-        )
-        .unwrap()
-}
+use drm_token::DrmType;
+use proxy_env::support::{hs256, now};
+use proxy_env::*;
+use serde_json::json;
 
 // ---------------------------------------------------------------------------------------------
 // A license for every DRM shape.
@@ -306,10 +98,10 @@ async fn ncg_license_and_server_info() {
     let reply = env.send(request).await;
     reply.assert_license();
     let info = env
-        .send(
-            env.http
-                .get(format!("{}/drm/ncg?mode=getserverinfo", env.proxy.base_url())),
-        )
+        .send(env.http.get(format!(
+            "{}/drm/ncg?mode=getserverinfo",
+            env.proxy.base_url()
+        )))
         .await;
     info.assert_license();
     assert!(info.body.starts_with(b"NCG-SERVER-INFO"));
@@ -465,10 +257,12 @@ async fn wrong_access_key_is_403_with_error_code_7019() {
     assert!(body["remedy"].as_str().is_some(), "{body}");
     let metrics = env.metrics().await;
     assert!(
-        metrics.lines().any(|l| l.starts_with("multidrm_license_requests")
-            && l.contains("drm=\"widevine\"")
-            && l.contains("status=\"403\"")
-            && l.contains("server_code=\"7019\"")),
+        metrics
+            .lines()
+            .any(|l| l.starts_with("multidrm_license_requests")
+                && l.contains("drm=\"widevine\"")
+                && l.contains("status=\"403\"")
+                && l.contains("server_code=\"7019\"")),
         "{metrics}"
     );
 }
@@ -620,7 +414,9 @@ async fn cors_preflight_for_authorization_and_client_meta() {
     let allowed = env.send(preflight(ORIGIN)).await;
     assert!(allowed.status == 200 || allowed.status == 204);
     assert_eq!(allowed.header("access-control-allow-origin"), ORIGIN);
-    let headers = allowed.header("access-control-allow-headers").to_lowercase();
+    let headers = allowed
+        .header("access-control-allow-headers")
+        .to_lowercase();
     assert!(headers.contains("authorization"), "{headers}");
     assert!(headers.contains("pallycon-client-meta"), "{headers}");
     assert!(
@@ -642,11 +438,13 @@ async fn metrics_count_answers_by_drm_status_and_server_code() {
     let metrics = env.metrics().await;
     for drm in ["widevine", "playready"] {
         assert!(
-            metrics.lines().any(|l| l.starts_with("multidrm_license_requests")
-                && l.contains(&format!("drm=\"{drm}\""))
-                && l.contains("status=\"200\"")
-                && l.contains("server_code=\"0\"")
-                && l.ends_with(" 1")),
+            metrics
+                .lines()
+                .any(|l| l.starts_with("multidrm_license_requests")
+                    && l.contains(&format!("drm=\"{drm}\""))
+                    && l.contains("status=\"200\"")
+                    && l.contains("server_code=\"0\"")
+                    && l.ends_with(" 1")),
             "{metrics}"
         );
     }

@@ -314,7 +314,12 @@ fn refused(app: &App, drm: Drm, failure: &Failure) -> Refusal {
     match failure {
         Failure::Transport(e) => {
             app.metrics.upstream_error("license_server");
-            tracing::warn!(drm = drm.as_str(), error = ?e.to_string(), "license server unreachable");
+            tracing::warn!(
+                drm = drm.as_str(),
+                attempts = e.attempts(),
+                error = ?e.to_string(),
+                "license server unreachable"
+            );
         }
         Failure::Response(e) => {
             tracing::info!(drm = drm.as_str(), error = ?e.to_string(), "license server refused");
