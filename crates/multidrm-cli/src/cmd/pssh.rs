@@ -79,6 +79,7 @@ fn decode(text: &str, key: Option<&[u8; 16]>, notes: &mut Vec<String>) -> Result
     let bytes = match hex {
         Some(bytes) => bytes,
         None => decode_base64(text)
+            .or_else(|e| decode_base64(&from_url_safe(text)).map_err(|_| e))
             .map_err(|e| Failure::input(format!("the input is not a base64 PSSH box: {e}")))?,
     };
     if bytes.get(4..8) == Some(b"pssh".as_slice()) {
@@ -186,6 +187,23 @@ fn scanned_json(b: &ScannedBox, key: Option<&[u8; 16]>, notes: &mut Vec<String>)
         }),
     );
     report
+}
+
+/// URL-safe base64 (`-`, `_`, padding optional) as standard base64.
+fn from_url_safe(text: &str) -> String {
+    let mut t: String = text
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    while t.len() % 4 != 0 {
+        t.push('=');
+    }
+    t
 }
 
 fn merge(target: &mut Value, extra: Value) {
