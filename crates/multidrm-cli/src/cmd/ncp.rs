@@ -20,7 +20,9 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::failure::{CmdResult, Failure};
-use crate::output::{print_json, read_input, runtime};
+use crate::input;
+use crate::output::{self, print_json, runtime};
+use crate::secret_arg::{NcpAccessKeyArg, NcpSecretKeyArg};
 
 /// Subcommands of `multidrm ncp`.
 #[derive(Debug, Subcommand)]
@@ -38,27 +40,30 @@ pub(crate) enum NcpCmd {
 /// Credentials, shared by `sign` and the API commands.
 #[derive(Debug, Args)]
 struct Credentials {
-    /// NCP access key id (or env NCP_ACCESS_KEY).
-    #[arg(long, env = "NCP_ACCESS_KEY", hide_env_values = true, global = true)]
-    access_key: Option<String>,
-    /// NCP secret key (or env NCP_SECRET_KEY).
-    #[arg(long, env = "NCP_SECRET_KEY", hide_env_values = true, global = true)]
-    secret_key: Option<String>,
+    #[command(flatten)]
+    access_key: NcpAccessKeyArg,
+    #[command(flatten)]
+    secret_key: NcpSecretKeyArg,
 }
 
 impl Credentials {
     fn keys(&self) -> Result<(AccessKey, SecretKey), Failure> {
+        let missing =
+            |what: &str, sources: String| Failure::usage(format!("missing {what}: pass {sources}"));
         let access = self
             .access_key
-            .as_deref()
+            .resolve()?
             .filter(|k| !k.is_empty())
-            .ok_or_else(|| Failure::usage("missing --access-key (or NCP_ACCESS_KEY)"))?;
+            .ok_or_else(|| missing("the access key", NcpAccessKeyArg::SOURCES.describe()))?;
         let secret = self
             .secret_key
-            .as_deref()
+            .resolve()?
             .filter(|k| !k.is_empty())
-            .ok_or_else(|| Failure::usage("missing --secret-key (or NCP_SECRET_KEY)"))?;
-        Ok((AccessKey::new(access), SecretKey::new(secret)))
+            .ok_or_else(|| missing("the secret key", NcpSecretKeyArg::SOURCES.describe()))?;
+        Ok((
+            AccessKey::new(access.expose_secret()),
+            SecretKey::new(secret.expose_secret()),
+        ))
     }
 }
 
@@ -417,8 +422,7 @@ fn sign(args: &SignArgs) -> CmdResult {
             "signature": headers.signature(),
         }));
     }
-    println!("{}", headers.signature());
-    Ok(())
+    output::print_line(headers.signature())
 }
 
 async fn policy(client: &Client, cmd: PolicyCmd) -> Result<Value, Failure> {
@@ -539,12 +543,12 @@ fn site_id(id: &str) -> Result<SiteId, Failure> {
 }
 
 fn policy_body(file: &str) -> Result<PolicyRequest, Failure> {
-    let bytes = read_input(file)?;
+    let bytes = input::read_bytes(file, "the policy body", input::NCP_BODY_LIMIT)?;
     PolicyRequest::from_json(&bytes).map_err(|e| Failure::input(format!("{file}: {e}")))
 }
 
 fn site_body(file: &str) -> Result<SiteRequest, Failure> {
-    let bytes = read_input(file)?;
+    let bytes = input::read_bytes(file, "the site body", input::NCP_BODY_LIMIT)?;
     SiteRequest::from_json(&bytes).map_err(|e| Failure::input(format!("{file}: {e}")))
 }
 
