@@ -66,7 +66,8 @@ impl Sources {
             secret = SecretString::new(trimmed);
         }
         if secret.is_empty() {
-            return Err(Failure::usage(format!("{what}: {path} is empty")));
+            let source = if path == "-" { "stdin" } else { path };
+            return Err(Failure::usage(format!("{what}: {source} is empty")));
         }
         Ok(secret)
     }

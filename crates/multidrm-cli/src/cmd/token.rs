@@ -261,6 +261,10 @@ fn issue_batch(args: IssueArgs) -> CmdResult {
         timestamp: args.timestamp.as_deref().map(parse_timestamp).transpose()?,
         style: args.json_style.into(),
     };
+    if path == "-" {
+        // Reserved first, so that `--policy -` is refused before anything is read.
+        input::claim_stdin("--batch")?;
+    }
     if let Some(policy_path) = args.policy.as_deref() {
         // A bad default policy would fail every line: reject it once, up front.
         defaults.policy = Some(read_policy(policy_path)?.0);
