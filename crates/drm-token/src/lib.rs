@@ -24,7 +24,9 @@ pub use timestamp::Timestamp;
 /// DoveRunner/PallyCon docs.
 pub const PALLYCON_CUSTOMDATA_HEADER: &str = "pallycon-customdata-v2";
 
-/// The same header under the DoveRunner name, as the 2025 DoveRunner proxy sample sends it.
+/// The same header under the DoveRunner name. It appeared only in interim commits of the 2025
+/// proxy samples (2025-06-23/24), reverted two weeks later; every released sample and SDK since
+/// sends [`PALLYCON_CUSTOMDATA_HEADER`], and no source shows the server accepting this name.
 pub const DOVERUNNER_CUSTOMDATA_HEADER: &str = "doverunner-customdata-v2";
 
 /// How long the license server accepts a token after its timestamp, by default (a per-site
