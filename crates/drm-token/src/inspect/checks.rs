@@ -1,12 +1,12 @@
 //! The checks that need keys or a clock: the policy (site key), the hash (access key) and the
 //! token's age (the validity window).
 
-use drm_policy::Policy;
+use drm_policy::{Policy, ServerCode};
 use subtle::ConstantTimeEq;
 
 use super::InspectOptions;
-use super::clip;
 use super::report::{HashReport, PolicyReport, TimeReport, TimeStatus, TokenFields};
+use super::{answers, clip};
 use crate::credentials::{AccessKey, SiteKey};
 use crate::drm_type::DrmType;
 use crate::envelope::{HashInput, decrypt_policy, token_hash};
@@ -28,7 +28,9 @@ pub(super) fn policy_report(field: Option<&str>, key: &SiteKey) -> PolicyReport 
     match decrypt_policy(field, key) {
         Err(e) => {
             report.error = Some(format!(
-                "{e}; the license server answers 1006/7008 when the policy does not decrypt with the site's key"
+                "{e}; when the policy does not decrypt with the site's key, {} or {}",
+                answers(ServerCode::SITE_KEY_DECRYPT_FAILED),
+                answers(ServerCode::CUSTOMDATA_DECRYPT_FAILED)
             ));
         }
         Ok(bytes) => {
@@ -86,10 +88,11 @@ pub(super) fn hash_report(
     if let Some(report) = other_case_match(&input, key, &matches) {
         return report;
     }
-    let mut hint = String::from(
-        "hash mismatch: the license server answers 7019. Check that the access key (not the site key) is the site's, \
+    let mut hint = format!(
+        "hash mismatch: {}. Check that the access key (not the site key) is the site's, \
          that the hash covers access_key+drm_type+site_id+user_id+cid+policy+timestamp exactly as written in the token \
          (the same policy text, not a re-encryption; the same timestamp string), as UTF-8, encoded in standard base64",
+        answers(ServerCode::HASH_MISMATCH)
     );
     if policy.is_some_and(|p| !p.decrypted) {
         hint.push_str(
@@ -139,7 +142,10 @@ pub(super) fn time_report(timestamp: Option<&str>, options: &InspectOptions<'_>)
         None => (
             TimeStatus::Invalid,
             None,
-            Some("the timestamp is missing or malformed: the license server cannot date the token (7011)".to_owned()),
+            Some(format!(
+                "the timestamp is missing or malformed: the license server cannot date the token; {}",
+                answers(ServerCode::TOKEN_EXPIRED)
+            )),
         ),
         Some(ts) => {
             let age = options.now.unix_seconds() - ts.unix_seconds();
@@ -148,9 +154,10 @@ pub(super) fn time_report(timestamp: Option<&str>, options: &InspectOptions<'_>)
                     TimeStatus::NotYetValid,
                     Some(age),
                     Some(format!(
-                        "the timestamp is {} s in the future: the license server answers 7011 (\"Token is expired\"). \
+                        "the timestamp is {} s in the future: {}. \
                          The minting clock is ahead or not in UTC",
-                        -age
+                        -age,
+                        answers(ServerCode::TOKEN_EXPIRED)
                     )),
                 )
             } else if age > window {
@@ -158,9 +165,10 @@ pub(super) fn time_report(timestamp: Option<&str>, options: &InspectOptions<'_>)
                     TimeStatus::Expired,
                     Some(age),
                     Some(format!(
-                        "the token is {age} s old, beyond the {window} s window: the license server answers 7011. \
+                        "the token is {age} s old, beyond the {window} s window: {}. \
                          Mint the token just before the license request and never cache it \
-                         (token validity is not the license duration of the policy)"
+                         (token validity is not the license duration of the policy)",
+                        answers(ServerCode::TOKEN_EXPIRED)
                     )),
                 )
             } else {

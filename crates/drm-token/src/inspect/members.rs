@@ -6,12 +6,12 @@ use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use drm_policy::codes;
+use drm_policy::{ServerCode, codes};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
-use super::report::{DrmTypeForm, DrmTypeReport, Problem, TokenFields};
-use super::{clip, problem, server};
+use super::report::{DrmTypeForm, DrmTypeReport, Problem, ProblemCode, TokenFields};
+use super::{answers, clip, problem, server, token_code};
 use crate::drm_type::{DrmType, ResponseFormat};
 use crate::timestamp::Timestamp;
 
@@ -64,7 +64,7 @@ pub(super) fn read_members<'a>(
     for (key, value) in members {
         if !out.present.insert(key.as_str()) {
             problems.push(problem(
-                Some(server::INVALID_JSON),
+                server(ServerCode::TOKEN_INVALID_JSON),
                 key,
                 &format!("member {:?} appears more than once", clip(key)),
             ));
@@ -74,7 +74,7 @@ pub(super) fn read_members<'a>(
     }
     if out.legacy_v1 && out.present.contains("policy") {
         problems.push(problem(
-            Some(server::INVALID_JSON),
+            server(ServerCode::TOKEN_INVALID_JSON),
             "token",
             "both \"policy\" and the legacy \"token\" member are present",
         ));
@@ -84,24 +84,24 @@ pub(super) fn read_members<'a>(
 
 fn read_member(key: &str, value: &Value, out: &mut Members<'_>, problems: &mut Vec<Problem>) {
     let fields = &mut out.fields;
-    let mut text = |code: Option<u16>| string(value, key, code, problems);
+    let mut text = |code: Option<ProblemCode>| string(value, key, code, problems);
     match key {
         "drm_type" => fields.drm_type = text(None),
-        "site_id" => fields.site_id = text(Some(codes::SITE_ID_REQUIRED.get())),
-        "user_id" => fields.user_id = text(Some(codes::USER_ID_REQUIRED.get())),
-        "cid" => fields.cid = text(Some(codes::CID_REQUIRED.get())),
-        "policy" => fields.policy = text(Some(codes::POLICY_REQUIRED.get())),
+        "site_id" => fields.site_id = text(token_code(codes::SITE_ID_REQUIRED)),
+        "user_id" => fields.user_id = text(token_code(codes::USER_ID_REQUIRED)),
+        "cid" => fields.cid = text(token_code(codes::CID_REQUIRED)),
+        "policy" => fields.policy = text(token_code(codes::POLICY_REQUIRED)),
         "token" => {
             out.legacy_v1 = true;
             if fields.policy.is_none() {
-                fields.policy = text(Some(codes::POLICY_REQUIRED.get()));
+                fields.policy = text(token_code(codes::POLICY_REQUIRED));
             }
         }
-        "response_format" => fields.response_format = text(Some(codes::RESPONSE_FORMAT.get())),
+        "response_format" => fields.response_format = text(token_code(codes::RESPONSE_FORMAT)),
         "key_rotation" => match value {
             Value::Bool(b) => fields.key_rotation = Some(*b),
             _ => problems.push(problem(
-                Some(codes::KEY_ROTATION.get()),
+                token_code(codes::KEY_ROTATION),
                 key,
                 "key_rotation should be a boolean",
             )),
@@ -122,7 +122,7 @@ fn read_member(key: &str, value: &Value, out: &mut Members<'_>, problems: &mut V
 fn string(
     value: &Value,
     key: &str,
-    code: Option<u16>,
+    code: Option<ProblemCode>,
     problems: &mut Vec<Problem>,
 ) -> Option<String> {
     match value {
@@ -137,10 +137,10 @@ fn string(
 /// Checks that the members the server needs are present and not empty.
 pub(super) fn check_presence(members: &Members<'_>, problems: &mut Vec<Problem>) {
     for (name, code) in [
-        ("drm_type", Some(server::INVALID_DRM_TYPE)),
-        ("site_id", Some(codes::SITE_ID_REQUIRED.get())),
-        ("user_id", Some(codes::USER_ID_REQUIRED.get())),
-        ("cid", Some(codes::CID_REQUIRED.get())),
+        ("drm_type", server(ServerCode::INVALID_DRM_TYPE)),
+        ("site_id", token_code(codes::SITE_ID_REQUIRED)),
+        ("user_id", token_code(codes::USER_ID_REQUIRED)),
+        ("cid", token_code(codes::CID_REQUIRED)),
         ("timestamp", None),
         ("hash", None),
     ] {
@@ -150,7 +150,7 @@ pub(super) fn check_presence(members: &Members<'_>, problems: &mut Vec<Problem>)
     }
     if !members.present.contains("policy") && !members.legacy_v1 {
         problems.push(problem(
-            Some(codes::POLICY_REQUIRED.get()),
+            token_code(codes::POLICY_REQUIRED),
             "policy",
             "policy is missing",
         ));
@@ -162,7 +162,7 @@ pub(super) fn check_presence(members: &Members<'_>, problems: &mut Vec<Problem>)
         ("site_id", &fields.site_id, codes::SITE_ID_REQUIRED),
     ] {
         if value.as_deref() == Some("") {
-            problems.push(problem(Some(code.get()), name, &format!("{name} is empty")));
+            problems.push(problem(token_code(code), name, &format!("{name} is empty")));
         }
     }
 }
@@ -172,11 +172,12 @@ pub(super) fn check_values(fields: &TokenFields, problems: &mut Vec<Problem>) {
     if let Some(report) = fields.drm_type.as_deref().map(drm_type_report) {
         if report.form == DrmTypeForm::Unknown {
             problems.push(problem(
-                Some(server::INVALID_DRM_TYPE),
+                server(ServerCode::INVALID_DRM_TYPE),
                 "drm_type",
                 &format!(
-                    "drm_type {:?} is not PlayReady, Widevine, FairPlay, NCG or Wiseplay (in any case): the server answers 7018",
-                    report.seen
+                    "drm_type {:?} is not PlayReady, Widevine, FairPlay, NCG or Wiseplay (in any case): {}",
+                    report.seen,
+                    answers(ServerCode::INVALID_DRM_TYPE)
                 ),
             ));
         }
@@ -184,7 +185,7 @@ pub(super) fn check_values(fields: &TokenFields, problems: &mut Vec<Problem>) {
     if let Some(f) = &fields.response_format {
         if ResponseFormat::from_wire(f).is_none() {
             problems.push(problem(
-                Some(codes::RESPONSE_FORMAT.get()),
+                token_code(codes::RESPONSE_FORMAT),
                 "response_format",
                 &format!(
                     "response_format {:?} is not one of original, custom, json",
@@ -196,7 +197,7 @@ pub(super) fn check_values(fields: &TokenFields, problems: &mut Vec<Problem>) {
     if let Some(t) = &fields.timestamp {
         if Timestamp::parse(t).is_err() {
             problems.push(problem(
-                Some(server::TOKEN_EXPIRED),
+                server(ServerCode::TOKEN_EXPIRED),
                 "timestamp",
                 &format!(
                     "timestamp {:?} is not yyyy-MM-ddTHH:mm:ssZ in UTC (no fractional seconds, literal Z)",
@@ -209,7 +210,7 @@ pub(super) fn check_values(fields: &TokenFields, problems: &mut Vec<Problem>) {
         let ok = h.len() == 44 && STANDARD.decode(h).is_ok_and(|d| d.len() == 32);
         if !ok {
             problems.push(problem(
-                Some(server::HASH_MISMATCH),
+                server(ServerCode::HASH_MISMATCH),
                 "hash",
                 "hash is not the standard base64 of a SHA-256 digest (44 characters)",
             ));

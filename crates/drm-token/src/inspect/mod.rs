@@ -13,26 +13,31 @@ mod style;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 
+use drm_policy::{ErrorCode, ServerCode};
 pub use report::{
     DetectedStyle, DrmTypeForm, DrmTypeReport, HashReport, Inspection, PolicyReport, Problem,
-    TimeReport, TimeStatus, TokenFields,
+    ProblemCode, TimeReport, TimeStatus, TokenFields,
 };
 
 use crate::credentials::{AccessKey, SiteKey};
 use crate::timestamp::Timestamp;
 
-/// The license-server codes inspect predicts (spec `token.md` §2, `license.md`).
-mod server {
-    /// 7011 "Token is expired" (also for a timestamp in the future or unreadable).
-    pub(super) const TOKEN_EXPIRED: u16 = crate::TIMESTAMP_SERVER_CODE;
-    /// 7013 invalid JSON in the token.
-    pub(super) const INVALID_JSON: u16 = 7013;
-    /// 7016 invalid token (e.g. not standard base64).
-    pub(super) const INVALID_TOKEN: u16 = 7016;
-    /// 7018 invalid DRM type.
-    pub(super) const INVALID_DRM_TYPE: u16 = crate::DRM_TYPE_SERVER_CODE;
-    /// 7019 hash mismatch.
-    pub(super) const HASH_MISMATCH: u16 = 7019;
+/// What the license server answers, as a problem code from its typed table.
+fn server(code: ServerCode) -> Option<ProblemCode> {
+    Some(ProblemCode::Server(code))
+}
+
+/// A token-sample code (client side) as a problem code.
+fn token_code(code: ErrorCode) -> Option<ProblemCode> {
+    Some(ProblemCode::Token(code))
+}
+
+/// `the license server answers 7011 ("Token is expired.")`, from the server's code table.
+fn answers(code: ServerCode) -> String {
+    match code.message() {
+        Some(message) => format!("the license server answers {code} ({message:?})"),
+        None => format!("the license server answers {code}"),
+    }
 }
 
 /// The largest token accepted by [`inspect`] (4 MiB of base64; a 1 MiB policy gives ~2.4 MiB).
@@ -191,7 +196,7 @@ fn decode(token: &str, problems: &mut Vec<Problem>) -> Result<String, InspectErr
                 .or_else(|_| STANDARD_NO_PAD.decode(token))
                 .map_err(|_| InspectError::NotBase64)?;
             problems.push(problem(
-                Some(server::INVALID_TOKEN),
+                server(ServerCode::TOKEN_INVALID),
                 "$",
                 "the token is base64url or unpadded base64; the license server expects standard base64 with '=' padding",
             ));
@@ -214,7 +219,7 @@ pub(super) fn clip(text: &str) -> String {
     text.chars().take(64).collect()
 }
 
-pub(super) fn problem(code: Option<u16>, field: &str, message: &str) -> Problem {
+pub(super) fn problem(code: Option<ProblemCode>, field: &str, message: &str) -> Problem {
     Problem {
         code,
         field: clip(field),

@@ -1,15 +1,48 @@
 //! The report [`super::inspect`] returns: every type a caller reads.
 
-use drm_policy::Violation;
 use drm_policy::validate::Advisory;
+use drm_policy::{ErrorCode, ServerCode, Violation};
 use serde::Serialize;
 use serde_json::Value;
+
+/// The official code of a [`Problem`]: the token samples' client-side codes and the license
+/// server's codes are two namespaces (the same number can mean different things), kept apart by
+/// type. Serialized as the bare number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemCode {
+    /// A code of the official token samples (`1000`–`1062`, `2001`), e.g. 1048.
+    Token(ErrorCode),
+    /// What the license server would answer (`drm_policy::server_code`), e.g. 7011.
+    Server(ServerCode),
+}
+
+impl ProblemCode {
+    /// The number.
+    pub fn get(self) -> u32 {
+        match self {
+            ProblemCode::Token(c) => u32::from(c.get()),
+            ProblemCode::Server(c) => c.get(),
+        }
+    }
+}
+
+impl PartialEq<u32> for ProblemCode {
+    fn eq(&self, other: &u32) -> bool {
+        self.get() == *other
+    }
+}
+
+impl Serialize for ProblemCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u32(self.get())
+    }
+}
 
 /// Something wrong with a decodable token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
-    /// The official (client or license-server) code, when one applies.
-    pub code: Option<u16>,
+    /// The official (token-sample or license-server) code, when one applies.
+    pub code: Option<ProblemCode>,
     /// The token JSON field concerned (`$` for the whole token).
     pub field: String,
     /// What is wrong and what the server would do.
