@@ -154,11 +154,13 @@ fn stdin_cannot_serve_two_inputs() {
     );
 }
 
-/// A pipe whose reading end is already closed: every write fails with EPIPE.
-fn broken_pipe() -> std::io::PipeWriter {
-    let (reader, writer) = std::io::pipe().unwrap();
-    drop(reader);
-    writer
+/// A pipe whose reading end is already closed: every write fails with EPIPE. (The stdin pipe
+/// of a process that has exited; `std::io::pipe` is newer than the MSRV.)
+fn broken_pipe() -> Stdio {
+    let mut reader = Command::new("true").stdin(Stdio::piped()).spawn().unwrap();
+    let writer = reader.stdin.take().unwrap();
+    reader.wait().unwrap();
+    Stdio::from(writer)
 }
 
 #[test]
