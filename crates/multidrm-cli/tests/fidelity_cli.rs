@@ -4,23 +4,14 @@
 //! (`drm-policy/tests/data`, `drm-token/tests/data`, each with a README naming its source).
 #![allow(clippy::unwrap_used, missing_docs)]
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
+mod common;
+
 fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_multidrm"))
-        .args(args)
-        .env_remove("DOVERUNNER_SITE_KEY")
-        .env_remove("DOVERUNNER_ACCESS_KEY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
+    common::run(common::multidrm(args), stdin.as_bytes())
 }
 
 const DOCUMENTED_POLICIES: [(&str, &str); 6] = [

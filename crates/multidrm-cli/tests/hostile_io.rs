@@ -6,30 +6,15 @@
 use std::io::Write;
 use std::process::{Command, ExitStatus, Output, Stdio};
 
-const SITE_KEY: &str = "lU5D8s3PWoLls3PWFWkClULlFWk5D8oC";
-const ACCESS_KEY: &str = "LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20";
-const ISSUE: &[&str] = &[
-    "token",
-    "issue",
-    "--drm-type",
-    "widevine",
-    "--user-id",
-    "u",
-    "--cid",
-    "c",
-    "--site-id",
-    "TUTO",
-    "--timestamp",
-    "2025-06-01T12:34:56Z",
-];
+mod common;
+
+use common::{ACCESS_KEY, ISSUE, SITE_KEY, run, stderr};
 
 fn command(args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_multidrm"));
-    cmd.args(args)
-        .env("DOVERUNNER_SITE_KEY", SITE_KEY)
+    let mut cmd = common::multidrm(args);
+    cmd.env("DOVERUNNER_SITE_KEY", SITE_KEY)
         .env("DOVERUNNER_ACCESS_KEY", ACCESS_KEY)
-        .env("MULTIDRM_ENTITLEMENT_SECRET", "test-shared-secret")
-        .env_remove("RUST_LOG");
+        .env("MULTIDRM_ENTITLEMENT_SECRET", "test-shared-secret");
     cmd
 }
 
@@ -64,10 +49,6 @@ fn feed(args: &[&str], prefix: &[u8], fill: u8, total: usize) -> (Output, bool) 
 
 fn code(status: ExitStatus) -> i32 {
     status.code().expect("exited by a signal")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// 64 MiB offered, far beyond every limit (the largest is 16 MiB).
@@ -183,19 +164,9 @@ fn stdout_on_a_broken_pipe_fails_with_exit_2() {
             "s",
         ],
     ] {
-        let mut child = command(&args)
-            .stdin(Stdio::piped())
-            .stdout(broken_pipe())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        // Commands that do not read stdin may exit first: a failed write here is fine.
-        let _ = child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(b"{\"policy_version\":2}");
-        let out = child.wait_with_output().unwrap();
+        let mut cmd = command(&args);
+        cmd.stdout(broken_pipe());
+        let out = run(cmd, b"{\"policy_version\":2}");
         assert_eq!(code(out.status), 2, "{args:?}: {}", stderr(&out));
         assert!(
             stderr(&out).contains("cannot write to stdout"),
@@ -214,18 +185,9 @@ fn stderr_on_a_broken_pipe_never_panics() {
         (vec!["policy", "validate", "/nonexistent/policy.json"], 2),
         (vec!["token", "issue", "--no-such-flag"], 2),
     ] {
-        let mut child = command(&args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(broken_pipe())
-            .spawn()
-            .unwrap();
-        let _ = child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(b"{\"policy_version\":3}");
-        let out = child.wait_with_output().unwrap();
+        let mut cmd = command(&args);
+        cmd.stderr(broken_pipe());
+        let out = run(cmd, b"{\"policy_version\":3}");
         assert_eq!(code(out.status), expected, "{args:?}");
     }
 }

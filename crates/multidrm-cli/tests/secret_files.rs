@@ -2,51 +2,19 @@
 //! says the plain flag is visible to other users, and the environment keeps working.
 #![allow(clippy::unwrap_used, missing_docs)]
 
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-const SITE_KEY: &str = "lU5D8s3PWoLls3PWFWkClULlFWk5D8oC";
-const ACCESS_KEY: &str = "LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20";
-const ISSUE: &[&str] = &[
-    "token",
-    "issue",
-    "--drm-type",
-    "widevine",
-    "--user-id",
-    "u",
-    "--cid",
-    "c",
-    "--site-id",
-    "TUTO",
-    "--timestamp",
-    "2025-06-01T12:34:56Z",
-];
+mod common;
+
+use common::{ACCESS_KEY, ISSUE, SITE_KEY};
 
 fn run(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_multidrm"));
-    cmd.args(args);
-    for var in [
-        "DOVERUNNER_SITE_KEY",
-        "DOVERUNNER_ACCESS_KEY",
-        "DOVERUNNER_KMS_TOKEN",
-        "NCP_ACCESS_KEY",
-        "NCP_SECRET_KEY",
-        "MULTIDRM_ENTITLEMENT_SECRET",
-    ] {
-        cmd.env_remove(var);
-    }
+    let mut cmd = common::multidrm(args);
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
+    common::run(cmd, stdin.as_bytes())
 }
 
 fn ok_stdout(out: &Output) -> String {
