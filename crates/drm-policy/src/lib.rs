@@ -6,10 +6,13 @@
 
 pub mod codes;
 mod enums;
+pub mod hex;
 pub mod ids;
+pub mod json_string;
 pub mod json_style;
 mod model;
 pub mod read;
+pub mod schema;
 pub mod server_code;
 pub mod validate;
 mod violation;

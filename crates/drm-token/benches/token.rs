@@ -201,7 +201,7 @@ fn tokens(c: &mut Criterion) {
     defaults.site_id = Some("TUTO".into());
     defaults.site_key = Some("lU5D8s3PWoLls3PWFWkClULlFWk5D8oC".into());
     defaults.access_key = Some("LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20".into());
-    defaults.policy = Some(POLICY.to_owned());
+    defaults.policy = Some(POLICY.into());
     defaults.timestamp = Some(ts);
     let mut issuer = BatchIssuer::new(defaults);
     let line = br#"{"drm_type": "widevine", "user_id": "user-123456", "cid": "content-977"}"#;

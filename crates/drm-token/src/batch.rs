@@ -27,6 +27,7 @@
 use std::borrow::Cow;
 
 use drm_policy::{ErrorCode, JsonStyle, codes};
+use drm_secret::SecretString;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use zeroize::Zeroizing;
@@ -44,7 +45,9 @@ pub const MAX_LINE_BYTES: usize = drm_policy::read::MAX_POLICY_BYTES + 64 * 1024
 /// How many distinct credentials / prepared policies a batch keeps.
 const CACHE_LIMIT: usize = 64;
 
-/// The values a request line may leave out. Secrets here are wiped on drop.
+/// The values a request line may leave out. The keys (and the policy text, which can hold
+/// content keys) are secret types: redacted in `Debug`, wiped on drop. They are checked when a
+/// line uses them, so a bad default key fails each line with its official code.
 #[derive(Clone, Default)]
 pub struct BatchDefaults {
     /// `drm_type` for lines without one.
@@ -52,11 +55,11 @@ pub struct BatchDefaults {
     /// `site_id`.
     pub site_id: Option<String>,
     /// `site_key` (Console text).
-    pub site_key: Option<String>,
+    pub site_key: Option<SecretString>,
     /// `access_key`.
-    pub access_key: Option<String>,
+    pub access_key: Option<SecretString>,
     /// The policy JSON text for lines without `policy` (none: `{"policy_version": 2}`).
-    pub policy: Option<String>,
+    pub policy: Option<SecretString>,
     /// `response_format` for lines without one.
     pub response_format: ResponseFormat,
     /// `key_rotation` for lines without one.
@@ -72,26 +75,14 @@ impl std::fmt::Debug for BatchDefaults {
         f.debug_struct("BatchDefaults")
             .field("drm_type", &self.drm_type)
             .field("site_id", &self.site_id)
-            .field("site_key", &self.site_key.as_ref().map(|_| "[redacted]"))
-            .field(
-                "access_key",
-                &self.access_key.as_ref().map(|_| "[redacted]"),
-            )
-            .field("policy", &self.policy.as_ref().map(|p| p.len()))
+            .field("site_key", &self.site_key)
+            .field("access_key", &self.access_key)
+            .field("policy_len", &self.policy.as_ref().map(SecretString::len))
             .field("response_format", &self.response_format)
             .field("key_rotation", &self.key_rotation)
             .field("timestamp", &self.timestamp)
             .field("style", &self.style)
             .finish()
-    }
-}
-
-impl Drop for BatchDefaults {
-    fn drop(&mut self) {
-        use zeroize::Zeroize;
-        self.site_key.zeroize();
-        self.access_key.zeroize();
-        self.policy.zeroize();
     }
 }
 
@@ -151,7 +142,7 @@ fn text<'a>(
 /// Mints one token per request line; see the [module docs](self).
 pub struct BatchIssuer {
     defaults: BatchDefaults,
-    default_policy: String,
+    default_policy: Zeroizing<String>,
     creds: Vec<SiteCredentials>,
     prepared: Vec<([u8; 32], Zeroizing<String>, PreparedPolicy)>,
     minter: TokenMinter,
@@ -171,10 +162,13 @@ impl std::fmt::Debug for BatchIssuer {
 impl BatchIssuer {
     /// An issuer with these defaults.
     pub fn new(defaults: BatchDefaults) -> Self {
-        let default_policy = defaults
-            .policy
-            .clone()
-            .unwrap_or_else(|| r#"{"policy_version": 2}"#.to_owned());
+        let default_policy = Zeroizing::new(
+            defaults
+                .policy
+                .as_ref()
+                .map_or(r#"{"policy_version": 2}"#, SecretString::expose_secret)
+                .to_owned(),
+        );
         Self {
             defaults,
             default_policy,
@@ -216,11 +210,7 @@ impl BatchIssuer {
             .ok_or(TokenError::missing(codes::CID_REQUIRED, "cid"))?;
         let creds_index = self.credentials(&req)?;
 
-        let drm_type = match text(
-            req.drm_type,
-            ErrorCode(crate::DRM_TYPE_SERVER_CODE),
-            "drm_type",
-        )? {
+        let drm_type = match text(req.drm_type, codes::SERVER_INVALID_DRM_TYPE, "drm_type")? {
             Some(name) => name.parse::<DrmType>()?,
             None => self.defaults.drm_type.ok_or_else(|| TokenError::DrmType {
                 value: String::new(),
@@ -240,11 +230,7 @@ impl BatchIssuer {
             Some("false") => false,
             Some(_) => return Err(TokenError::KeyRotation),
         };
-        let timestamp = match text(
-            req.timestamp,
-            ErrorCode(crate::TIMESTAMP_SERVER_CODE),
-            "timestamp",
-        )? {
+        let timestamp = match text(req.timestamp, codes::SERVER_TOKEN_EXPIRED, "timestamp")? {
             Some(t) => Timestamp::parse(&t)?,
             None => match self.defaults.timestamp {
                 Some(t) => t,
@@ -290,12 +276,20 @@ impl BatchIssuer {
         let access_key = access_key
             .as_deref()
             .map(String::as_str)
-            .or(self.defaults.access_key.as_deref())
+            .or(self
+                .defaults
+                .access_key
+                .as_ref()
+                .map(SecretString::expose_secret))
             .unwrap_or_default();
         let site_key = site_key
             .as_deref()
             .map(String::as_str)
-            .or(self.defaults.site_key.as_deref())
+            .or(self
+                .defaults
+                .site_key
+                .as_ref()
+                .map(SecretString::expose_secret))
             .unwrap_or_default();
         if let Some(i) = self.creds.iter().position(|c| {
             c.site_id().as_str() == site_id

@@ -13,6 +13,7 @@ mod timestamp;
 
 pub use credentials::{AccessKey, MAX_ID_BYTES, SiteCredentials, SiteId, SiteKey};
 pub use drm_policy::{ErrorCode, JsonStyle, Policy, codes};
+pub use drm_secret::SecretString;
 pub use drm_type::{DrmType, ResponseFormat};
 pub use error::{DRM_TYPE_SERVER_CODE, TIMESTAMP_SERVER_CODE, TokenError};
 pub use inspect::{InspectError, InspectOptions, Inspection, inspect};

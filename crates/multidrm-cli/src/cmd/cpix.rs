@@ -11,7 +11,7 @@ use drm_cpix::client::{ClientError, DEFAULT_KMS_URL, KmsClient, KmsToken};
 use drm_cpix::export::{ExportFormat, ExportOptions, QencodeOptions, ShakaOptions};
 use drm_cpix::request::{CpixRequest, EncryptionScheme, TrackSelection};
 use drm_cpix::response::{CpixResponse, KeySource};
-use drm_cpix::{ContentId, DrmSystem};
+use drm_cpix::{ContentId, DrmSystem, ExportError, RequestError};
 use drm_policy::TrackType;
 
 use crate::failure::{CmdResult, Failure};
@@ -123,7 +123,7 @@ pub(crate) fn run(cmd: CpixCmd) -> CmdResult {
                         "--request",
                         input::CPIX_LIMIT,
                     )?)
-                    .map_err(|e| Failure::input(format!("{path}: {e}")))?,
+                    .map_err(|e| Failure::input(format!("{path}: {}", chain(&e))))?,
                 ),
                 None => None,
             };
@@ -132,7 +132,7 @@ pub(crate) fn run(cmd: CpixCmd) -> CmdResult {
                 Some(r) => CpixResponse::parse_for_request(r, &body),
                 None => CpixResponse::parse(&body),
             }
-            .map_err(|e| Failure::input(format!("{}: {e}", args.file)))?;
+            .map_err(|e| Failure::input(format!("{}: {}", args.file, chain(&e))))?;
             print_response(&response, &export)
         }
         CpixCmd::Get(args) => get(args),
@@ -193,7 +193,7 @@ fn build_request(opts: &RequestOpts) -> Result<CpixRequest, Failure> {
     let cid: ContentId = opts
         .cid
         .parse()
-        .map_err(|e| Failure::input(format!("--cid: {e}")))?;
+        .map_err(|e| Failure::input(format!("--cid: {}", chain(&e))))?;
     let mut systems = Vec::new();
     for name in opts.drm.iter().map(|d| d.trim()).filter(|d| !d.is_empty()) {
         if name.eq_ignore_ascii_case("all") {
@@ -220,7 +220,25 @@ fn build_request(opts: &RequestOpts) -> Result<CpixRequest, Failure> {
         .period_index(opts.period)
         .filters(opts.video_filters)
         .build()
-        .map_err(Failure::input)
+        .map_err(|e| {
+            let hint = match e {
+                RequestError::SingleKeyOnly { .. } => " (--tracks all)",
+                _ => "",
+            };
+            Failure::input(format!("{}{hint}", chain(&e)))
+        })
+}
+
+/// An error and its sources, joined by `: ` (library errors do not repeat their source).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
 }
 
 struct ExportSettings {
@@ -278,7 +296,10 @@ fn print_response(response: &CpixResponse, export: &ExportSettings) -> CmdResult
     }
     let text = response
         .export(export.format, &export.options)
-        .map_err(Failure::input)?;
+        .map_err(|e| match e {
+            ExportError::AmbiguousKey { .. } => Failure::input(format!("{e} (--track TRACK)")),
+            _ => Failure::input(e),
+        })?;
     write_out(&format!("{text}\n"))
 }
 

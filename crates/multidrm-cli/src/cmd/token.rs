@@ -253,8 +253,8 @@ fn issue_batch(args: IssueArgs) -> CmdResult {
     let mut defaults = BatchDefaults {
         drm_type: args.drm_type.as_deref().map(parse_drm_type).transpose()?,
         site_id: args.credentials.site_id.clone(),
-        site_key: plain(args.credentials.site_key.resolve()?),
-        access_key: plain(args.credentials.access_key.resolve()?),
+        site_key: args.credentials.site_key.resolve()?,
+        access_key: args.credentials.access_key.resolve()?,
         policy: None,
         response_format: parse_response_format(args.response_format.as_deref())?,
         key_rotation: args.key_rotation.unwrap_or(false),
@@ -267,7 +267,7 @@ fn issue_batch(args: IssueArgs) -> CmdResult {
     }
     if let Some(policy_path) = args.policy.as_deref() {
         // A bad default policy would fail every line: reject it once, up front.
-        defaults.policy = Some(read_policy(policy_path)?.0);
+        defaults.policy = Some(read_policy(policy_path)?.0.into());
     }
     let mut reader = input::open_lines(&path, "--batch")?;
     let mut out = BufWriter::with_capacity(1 << 18, output::stdout()?);
@@ -323,11 +323,6 @@ fn issue_batch(args: IssueArgs) -> CmdResult {
         return Err(Failure::silent(FailureKind::Input));
     }
     Ok(())
-}
-
-/// A secret's text, for the batch defaults (which hold plain strings).
-fn plain(secret: Option<drm_secret::SecretString>) -> Option<String> {
-    secret.map(|s| s.expose_secret().to_owned())
 }
 
 fn inspect_token(args: InspectArgs) -> CmdResult {
