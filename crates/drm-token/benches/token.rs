@@ -197,12 +197,14 @@ fn tokens(c: &mut Criterion) {
     g.bench_function("inspect_v10_with_keys", |b| {
         b.iter(|| inspect(black_box(&token), &options).unwrap())
     });
-    let mut defaults = BatchDefaults::default();
-    defaults.site_id = Some("TUTO".into());
-    defaults.site_key = Some("lU5D8s3PWoLls3PWFWkClULlFWk5D8oC".into());
-    defaults.access_key = Some("LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20".into());
-    defaults.policy = Some(POLICY.into());
-    defaults.timestamp = Some(ts);
+    let defaults = BatchDefaults {
+        site_id: Some("TUTO".into()),
+        site_key: Some("lU5D8s3PWoLls3PWFWkClULlFWk5D8oC".into()),
+        access_key: Some("LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20".into()),
+        policy: Some(POLICY.into()),
+        timestamp: Some(ts),
+        ..BatchDefaults::default()
+    };
     let mut issuer = BatchIssuer::new(defaults);
     let line = br#"{"drm_type": "widevine", "user_id": "user-123456", "cid": "content-977"}"#;
     g.bench_function("batch_line_v10", |b| {
