@@ -149,20 +149,11 @@ fn stdout_on_a_broken_pipe_fails_with_exit_2() {
     for args in [
         ISSUE.to_vec(),
         vec!["policy", "format", "-"],
-        vec![
-            "ncp",
-            "sign",
-            "--method",
-            "GET",
-            "--target",
-            "/api/v1/policy",
-            "--timestamp",
-            "1",
-            "--access-key",
-            "a",
-            "--secret-key",
-            "s",
-        ],
+        [
+            common::NCP_SIGN,
+            &["--access-key", "a", "--secret-key", "s"],
+        ]
+        .concat(),
     ] {
         let mut cmd = command(&args);
         cmd.stdout(broken_pipe());

@@ -148,25 +148,16 @@ fn token_inspect_checks_the_hash_with_a_key_file() {
 
 #[test]
 fn ncp_sign_reads_both_keys_from_files() {
-    let sign = [
-        "ncp",
-        "sign",
-        "--method",
-        "GET",
-        "--target",
-        "/api/v1/policy",
-        "--timestamp",
-        "1",
-    ];
+    let sign = common::NCP_SIGN;
     let plain = ok_stdout(&run(
-        &strs(&with(&sign, &["--access-key", "AK", "--secret-key", "SK"])),
+        &strs(&with(sign, &["--access-key", "AK", "--secret-key", "SK"])),
         &[],
         "",
     ));
     let access = secret_file("ncp-access", "AK\n");
     let secret = secret_file("ncp-secret", "SK\n");
     let files = with(
-        &sign,
+        sign,
         &[
             "--access-key-file",
             access.to_str().unwrap(),
@@ -176,7 +167,7 @@ fn ncp_sign_reads_both_keys_from_files() {
     );
     assert_eq!(ok_stdout(&run(&strs(&files), &[], "")), plain);
     let env = ok_stdout(&run(
-        &sign,
+        sign,
         &[("NCP_ACCESS_KEY", "AK"), ("NCP_SECRET_KEY", "SK")],
         "",
     ));

@@ -25,6 +25,18 @@ pub(crate) const ISSUE: &[&str] = &[
     "2025-06-01T12:34:56Z",
 ];
 
+/// `ncp sign` of a fixed request; the keys come separately.
+pub(crate) const NCP_SIGN: &[&str] = &[
+    "ncp",
+    "sign",
+    "--method",
+    "GET",
+    "--target",
+    "/api/v1/policy",
+    "--timestamp",
+    "1",
+];
+
 /// `multidrm ARGS` with no secret in its environment and stdout/stderr captured.
 pub(crate) fn multidrm(args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_multidrm"));
