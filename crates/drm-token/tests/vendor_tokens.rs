@@ -188,3 +188,50 @@ fn hash_check_ignores_the_case_of_drm_type_like_the_server() {
     let wrong = inspect(&rewritten_token("widevine", "PlayReady"), &options).unwrap();
     assert!(!wrong.hash.unwrap().valid);
 }
+
+/// A token of ours (tutorial keys) whose base64 holds a `+`, a character URLs mangle
+/// (base64 of ASCII JSON rarely has `+` or `/`; the user id `~~~~` gives a `+`).
+fn token_with_url_characters() -> String {
+    let creds = creds();
+    let prepared =
+        PreparedPolicy::new(&Policy::new(), &creds, drm_token::JsonStyle::Compact).unwrap();
+    let ts = Timestamp::parse("2025-06-01T12:34:56Z").unwrap();
+    let token = TokenRequest::new(DrmType::Widevine, "~~~~", "bigbuckbunny")
+        .mint(&creds, &prepared, ts)
+        .unwrap()
+        .to_string();
+    assert!(token.contains('+'), "{token}");
+    token
+}
+
+#[test]
+fn tokens_mangled_by_urls_and_copy_paste_are_read_and_the_mangling_reported() {
+    let token = token_with_url_characters();
+    let percent = token
+        .replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D");
+    let spaced = token.replace('+', " ");
+    let wrapped: String = token
+        .as_bytes()
+        .chunks(76)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect::<Vec<_>>()
+        .join("\r\n");
+    let plain = inspect_at_its_time(&token);
+    assert!(plain.problems.is_empty());
+    for (name, text, code) in [
+        ("percent-encoded", percent.as_str(), None),
+        ("+ as space", spaced.as_str(), Some(7016)),
+        ("line breaks", wrapped.as_str(), Some(7016)),
+    ] {
+        let report = inspect_at_its_time(text);
+        assert_eq!(report.fields, plain.fields, "{name}");
+        let codes: Vec<Option<u32>> = report
+            .problems
+            .iter()
+            .map(|p| p.code.map(|c| c.get()))
+            .collect();
+        assert_eq!(codes, [code], "{name}: {:?}", report.problems);
+    }
+}

@@ -9,9 +9,7 @@ mod checks;
 mod members;
 mod report;
 mod style;
-
-use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+mod text;
 
 use drm_policy::{ErrorCode, ServerCode};
 pub use report::{
@@ -129,7 +127,7 @@ impl<'a> InspectOptions<'a> {
 pub fn inspect(token: &str, options: &InspectOptions<'_>) -> Result<Inspection, InspectError> {
     let mut problems = Vec::new();
     // 1. Bounds and base64 (standard, or a tolerated base64url / unpadded form).
-    let text = decode(token, &mut problems)?;
+    let text = text::decode(token, &mut problems)?;
     // 2. The JSON object, members in token order (duplicates kept).
     let members::Ordered(list) =
         serde_json::from_str(&text).map_err(|e| InspectError::NotJson {
@@ -173,37 +171,6 @@ pub fn inspect(token: &str, options: &InspectOptions<'_>) -> Result<Inspection, 
         time,
         problems,
     })
-}
-
-/// The token JSON text: bounded, base64-decoded, UTF-8.
-fn decode(token: &str, problems: &mut Vec<Problem>) -> Result<String, InspectError> {
-    let token = token.trim();
-    if token.is_empty() {
-        return Err(InspectError::Empty);
-    }
-    if token.len() > MAX_TOKEN_BYTES {
-        return Err(InspectError::TooLarge {
-            len: token.len(),
-            limit: MAX_TOKEN_BYTES,
-        });
-    }
-    let bytes = match STANDARD.decode(token) {
-        Ok(b) => b,
-        Err(_) => {
-            let b = URL_SAFE
-                .decode(token)
-                .or_else(|_| URL_SAFE_NO_PAD.decode(token))
-                .or_else(|_| STANDARD_NO_PAD.decode(token))
-                .map_err(|_| InspectError::NotBase64)?;
-            problems.push(problem(
-                server(ServerCode::TOKEN_INVALID),
-                "$",
-                "the token is base64url or unpadded base64; the license server expects standard base64 with '=' padding",
-            ));
-            b
-        }
-    };
-    String::from_utf8(bytes).map_err(|_| InspectError::NotUtf8)
 }
 
 fn classify(e: &serde_json::Error) -> &'static str {
