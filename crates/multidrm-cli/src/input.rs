@@ -21,6 +21,8 @@ pub(crate) const PSSH_LIMIT: usize = drm_cpix::pssh::MAX_PSSH_LEN * 2;
 pub(crate) const TOKEN_LIMIT: usize = drm_token::inspect::MAX_TOKEN_BYTES + 2;
 /// The largest entitlement message body (16 MiB).
 pub(crate) const ENTITLEMENT_LIMIT: usize = 16 << 20;
+/// The largest CDM challenge file (`license request --challenge`, 1 MiB).
+pub(crate) const CHALLENGE_LIMIT: usize = 1 << 20;
 /// The largest NCP request body file (1 MiB).
 pub(crate) const NCP_BODY_LIMIT: usize = 1 << 20;
 /// The limit of an input without one of its own (16 MiB).
