@@ -11,7 +11,8 @@ use drm_policy::ids::{HexCase, decode_hex, hex_lower};
 use serde_json::{Map, Value, json};
 
 use crate::failure::{CmdResult, Failure};
-use crate::output::{print_json, read_input};
+use crate::input;
+use crate::output::{self, print_json};
 
 /// Subcommands of `multidrm pssh`.
 #[derive(Debug, Subcommand)]
@@ -33,8 +34,7 @@ pub(crate) fn run(cmd: PsshCmd) -> CmdResult {
     match cmd {
         PsshCmd::Decode { input, key } => {
             let text = if input == "-" {
-                String::from_utf8(read_input("-")?)
-                    .map_err(|_| Failure::input("stdin is not UTF-8 text"))?
+                input::read_text("-", "the PSSH text", input::PSSH_LIMIT)?
             } else {
                 input
             };
@@ -42,7 +42,7 @@ pub(crate) fn run(cmd: PsshCmd) -> CmdResult {
             let mut notes = Vec::new();
             let report = decode(text.trim(), key.as_ref(), &mut notes)?;
             for note in notes {
-                eprintln!("multidrm: warning: {note}");
+                output::warn(format_args!("warning: {note}"));
             }
             print_json(&report)
         }
