@@ -6,6 +6,7 @@ mod error;
 mod message;
 mod pages;
 mod retry;
+mod url;
 
 pub use client::{
     ClientBuilder, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE,
@@ -15,3 +16,4 @@ pub use error::{TransportError, TransportKind};
 pub use message::{Headers, Method, Request, Response};
 pub use pages::PageCursor;
 pub use retry::{Attempt, RetryPolicy};
+pub use url::{BaseUrl, InvalidBaseUrl};

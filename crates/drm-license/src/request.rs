@@ -278,9 +278,9 @@ impl LicenseServer {
     /// URL, the DRM's content type, the token in the token header, the client meta when given.
     ///
     /// Bodies are forwarded byte for byte, except a FairPlay body of raw SPC bytes, which
-    /// becomes `spc=` + percent-encoded base64 (see [`fairplay`](crate::fairplay)), and, in the
+    /// becomes `spc=` + percent-encoded base64 (see [`fairplay`]), and, in the
     /// [`PlayReadyStyle::Soap`] style, an EME `PlayReadyKeyMessage`, which is unwrapped to its SOAP
-    /// challenge (see [`playready`](crate::playready)). ClearKey is
+    /// challenge (see [`playready`]). ClearKey is
     /// the Android SDK's shape (`POST application/json` of the EME request); the official
     /// proxies' token-less GET is [`LicenseServer::clearkey_request`].
     ///
@@ -330,7 +330,7 @@ impl LicenseServer {
     }
 
     /// The Widevine service-certificate request: `POST` of the two bytes `08 04` to the
-    /// license URL, with a token (spec §1.2; [inferred] the server wants one, §8.3 q6).
+    /// license URL, with a token (spec §1.2; \[inferred\] the server wants one, §8.3 q6).
     ///
     /// # Errors
     /// [`RequestError::TokenValue`] for a token that is no header value.

@@ -360,9 +360,12 @@ macro_rules! policy_object {
     (@take req $v:ident) => { $v? };
     (@take $kind:ident $v:ident) => { $v };
 
+    (@key $o:ident, $key:literal) => {
+        $o.key_prewritten(concat!("\"", $key, "\":"), concat!("\"", $key, "\": "))
+    };
     (@write opt $v:expr, $o:ident, $key:literal, $style:ident) => {
         if let Some(value) = &$v {
-            $crate::schema::Wire::write(value, $o.key($key), $style);
+            $crate::schema::Wire::write(value, policy_object!(@key $o, $key), $style);
         }
     };
     (@write nullable $v:expr, $o:ident, $key:literal, $style:ident) => {
@@ -370,11 +373,11 @@ macro_rules! policy_object {
     };
     (@write list $v:expr, $o:ident, $key:literal, $style:ident) => {
         if !$v.is_empty() {
-            $crate::schema::write_list($o.key($key), &$v, $style);
+            $crate::schema::write_list(policy_object!(@key $o, $key), &$v, $style);
         }
     };
     (@write $kind:ident $v:expr, $o:ident, $key:literal, $style:ident) => {
-        $crate::schema::Wire::write(&$v, $o.key($key), $style)
+        $crate::schema::Wire::write(&$v, policy_object!(@key $o, $key), $style)
     };
 
     (@setter opt $field:ident $ty:ty, $key:literal) => {

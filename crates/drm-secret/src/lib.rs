@@ -274,6 +274,8 @@ mod tests {
         let c = Checked::new("abc").unwrap();
         assert_eq!(format!("{c:?}"), "Checked([redacted])");
         assert!(Checked::new("ab").is_none());
+        assert_eq!(c.expose_secret(), "abc");
+        assert!(!c.is_empty());
     }
 
     #[test]
