@@ -19,8 +19,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use multidrm_server::{Server as EntitlementService, ServerConfig as ServiceConfig};
 use drm_entitlement::{AssetState, EntitlementRequest, EntitlementResponse, SharedSecret};
+use multidrm_server::{Server as EntitlementService, ServerConfig as ServiceConfig};
 
 const DEFAULT_SECRET: &str = "load-test-shared-secret";
 

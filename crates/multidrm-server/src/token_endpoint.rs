@@ -170,7 +170,11 @@ async fn decide(app: &App, user: String, content_id: &str, drm_type: DrmType) ->
         }
     };
     if license_user.chars().any(char::is_control) {
-        return Err(error(400, "invalid_request", "the user id contains control characters"));
+        return Err(error(
+            400,
+            "invalid_request",
+            "the user id contains control characters",
+        ));
     }
     Ok(license_user)
 }
@@ -199,7 +203,11 @@ fn mint(app: &App, drm_type: DrmType, user: &str, content_id: &str) -> Step<Resp
         Err(e) => {
             app.metrics.upstream_error("minting");
             tracing::warn!(error = ?e.to_string(), "cannot mint a license token");
-            Err(error(503, "unavailable", "cannot issue a license token now"))
+            Err(error(
+                503,
+                "unavailable",
+                "cannot issue a license token now",
+            ))
         }
     }
 }
