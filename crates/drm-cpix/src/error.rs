@@ -11,8 +11,8 @@ use crate::system::DrmSystem;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RequestError {
-    /// The content id is not valid.
-    #[error("invalid content id: {0}")]
+    /// The content id is not valid (the reason is the source).
+    #[error("invalid content id")]
     ContentId(#[from] InvalidContentId),
     /// No DRM system was chosen.
     #[error("no DRM system chosen: name at least one of widevine, playready, fairplay, …")]
@@ -46,8 +46,8 @@ pub enum RequestError {
     },
     /// NCG and the clear-key HLS systems take a single key only.
     #[error(
-        "{system} supports a single key only, but {keys} keys were requested: use --tracks all \
-         (one key) or leave {system} out of a multi-key request"
+        "{system} supports a single key only, but {keys} keys were requested: request one key \
+         for all tracks, or leave {system} out of a multi-key request"
     )]
     SingleKeyOnly {
         /// The single-key-only system.
@@ -111,10 +111,16 @@ pub enum ParseError {
         max: usize,
     },
     /// The root element is not `{urn:dashif:org:cpix}CPIX`.
-    #[error("not a CPIX document: the root element is {found:?}")]
+    #[error(
+        "not a CPIX document: {}; expected the element CPIX in the namespace {}",
+        describe_root(.found, .namespace.as_deref()),
+        crate::ns::CPIX
+    )]
     NotCpix {
         /// The root element's local name (at most 64 characters), empty when there is none.
         found: String,
+        /// The root element's namespace URI (at most 200 characters), `None` without one.
+        namespace: Option<String>,
     },
     /// A required attribute is missing.
     #[error("{element} has no {attribute} attribute")]
@@ -152,12 +158,15 @@ pub enum ParseError {
     },
     /// The key is delivered encrypted (`pskc:EncryptedValue`), which this crate does not decrypt.
     #[error(
-        "key {key_id} is delivered encrypted (pskc:EncryptedValue): document-key encryption is \
-         not supported; DoveRunner returns PlainValue"
+        "key {key_id} is delivered encrypted (pskc:EncryptedValue{}): decrypting CPIX content \
+         keys is not supported (DoveRunner returns PlainValue)",
+        describe_recipients(*.recipients)
     )]
     EncryptedValueUnsupported {
         /// The key id (as written).
         key_id: String,
+        /// How many `DeliveryData` elements (recipients of the encrypted document key).
+        recipients: usize,
     },
     /// The response has no key for a requested track.
     #[error("the KMS response has no key for the requested track {track}")]
@@ -165,8 +174,8 @@ pub enum ParseError {
         /// The requested track type.
         track: TrackType,
     },
-    /// A request document does not describe a valid request.
-    #[error("not a valid request: {0}")]
+    /// A request document does not describe a valid request (the reason is the source).
+    #[error("not a valid request")]
     Request(#[from] RequestError),
     /// The response is for another content id than the request.
     #[error("the KMS response is for content id {found:?}, the request was for {expected:?}")]
@@ -176,6 +185,24 @@ pub enum ParseError {
         /// The content id in the response (at most 200 characters).
         found: String,
     },
+}
+
+fn describe_root(found: &str, namespace: Option<&str>) -> String {
+    match (found, namespace) {
+        ("", _) => "the document has no root element".to_owned(),
+        (found, Some(ns)) => format!("the root element is {found:?} in the namespace {ns:?}"),
+        (found, None) => format!("the root element is {found:?} in no namespace"),
+    }
+}
+
+fn describe_recipients(recipients: usize) -> String {
+    if recipients == 0 {
+        String::new()
+    } else {
+        format!(
+            ", under a document key encrypted for {recipients} recipient(s) in DeliveryDataList"
+        )
+    }
 }
 
 /// Why an export cannot be produced from a parsed response.
@@ -208,9 +235,7 @@ pub enum ExportError {
         key_id: String,
     },
     /// The export needs one key but the response has several.
-    #[error(
-        "the response has {count} keys ({tracks}); choose one track for this export (e.g. --track HD)"
-    )]
+    #[error("the response has {count} keys ({tracks}); this export takes one: choose its track")]
     AmbiguousKey {
         /// How many keys.
         count: usize,

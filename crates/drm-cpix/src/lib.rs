@@ -18,6 +18,7 @@ pub mod ns;
 pub mod request;
 pub mod response;
 pub mod secret;
+pub mod warning;
 
 pub use content_id::ContentId;
 /// The shared ids, re-exported so drm-cpix alone is enough to name tracks and key ids.
@@ -26,3 +27,4 @@ pub use error::{ExportError, ParseError, RequestError};
 pub use request::{CpixRequest, EncryptionScheme, TrackSelection};
 pub use response::{CpixResponse, KeyInfo};
 pub use system::DrmSystem;
+pub use warning::CpixWarning;

@@ -19,7 +19,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use drm_policy::KeyId;
-use uuid::Uuid;
+pub use uuid::Uuid;
 
 use crate::system::DrmSystem;
 
@@ -329,6 +329,171 @@ impl PsshBox {
     }
 }
 
+/// One box of a concatenation read by [`scan`]: where it sits, what its header says, and the
+/// box or the error of that box alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScannedBox {
+    /// Byte offset of the box in the input.
+    pub offset: usize,
+    /// Bytes the box spans in the input.
+    pub len: usize,
+    /// The 32-bit size field as written: `0` means "to the end of the input", `1` that a 64-bit
+    /// `largesize` follows.
+    pub size_field: u32,
+    /// The four-character box type.
+    pub box_type: [u8; 4],
+    /// The system id, when the box is a `pssh` box long enough to hold one.
+    pub system_id: Option<Uuid>,
+    /// The decoded box, or why this box does not decode.
+    pub result: Result<PsshBox, PsshError>,
+}
+
+impl ScannedBox {
+    /// The box type as text (lossy).
+    pub fn box_type_text(&self) -> String {
+        String::from_utf8_lossy(&self.box_type).into_owned()
+    }
+}
+
+/// The boxes of a concatenation, box by box ([`scan`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PsshScan {
+    /// Every box whose size field could be read, in order (each with its own result).
+    pub boxes: Vec<ScannedBox>,
+    /// Where reading stopped before the end of the input, and why: a size field that runs past
+    /// the end or is smaller than a box header, or a header cut short.
+    pub unreadable: Option<(usize, PsshError)>,
+}
+
+/// Reads one or more concatenated boxes (the `pssh` boxes of an init segment, Shaka Packager's
+/// `--pssh` value) box by box: a box whose content does not decode, or that is not a `pssh`
+/// box, is reported with its own error and reading goes on with the next one. Reading stops
+/// only where the size fields no longer frame the input ([`PsshScan::unreadable`]). A size of
+/// 0 makes the box span the rest of the input.
+pub fn scan(bytes: &[u8]) -> PsshScan {
+    let mut out = PsshScan::default();
+    if let Err(e) = check_len(bytes.len()) {
+        out.unreadable = Some((0, e));
+        return out;
+    }
+    let mut offset = 0;
+    while offset < bytes.len() {
+        let rest = bytes.get(offset..).unwrap_or_default();
+        match frame(rest) {
+            Ok((len, size_field, box_type)) => {
+                let frame_bytes = rest.get(..len).unwrap_or_default();
+                out.boxes
+                    .push(scanned(offset, frame_bytes, size_field, box_type));
+                offset += len;
+            }
+            Err(e) => {
+                out.unreadable = Some((offset, e));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Box types that may start an MP4 (init or media) segment.
+const SEGMENT_BOX_TYPES: [&[u8; 4]; 6] = [b"ftyp", b"styp", b"moov", b"moof", b"sidx", b"emsg"];
+
+/// True when `bytes` starts with a box that begins an MP4 segment (`ftyp`, `moov`, `moof`…)
+/// rather than a `pssh` box.
+pub fn is_segment(bytes: &[u8]) -> bool {
+    bytes
+        .get(4..8)
+        .is_some_and(|t| SEGMENT_BOX_TYPES.iter().any(|s| s.as_slice() == t))
+}
+
+/// The `pssh` boxes of an MP4 segment: the top-level boxes are walked, and the children of
+/// `moov` and `moof` (where ISO/IEC 23001-7 puts `pssh` boxes); every `pssh` box found is
+/// scanned as by [`scan`] (offsets count from the start of the segment). Where the box sizes no
+/// longer frame the input, [`PsshScan::unreadable`] says so.
+pub fn scan_segment(bytes: &[u8]) -> PsshScan {
+    let mut out = PsshScan::default();
+    if let Err(e) = check_len(bytes.len()) {
+        out.unreadable = Some((0, e));
+        return out;
+    }
+    walk_boxes(bytes, 0, true, &mut out);
+    out
+}
+
+fn walk_boxes(bytes: &[u8], base: usize, top: bool, out: &mut PsshScan) {
+    let mut offset = 0;
+    while offset < bytes.len() && out.unreadable.is_none() {
+        let rest = bytes.get(offset..).unwrap_or_default();
+        let (len, size_field, box_type) = match frame(rest) {
+            Ok(f) => f,
+            Err(e) => {
+                out.unreadable = Some((base + offset, e));
+                return;
+            }
+        };
+        let frame_bytes = rest.get(..len).unwrap_or_default();
+        if box_type == PSSH_BOX_TYPE {
+            out.boxes
+                .push(scanned(base + offset, frame_bytes, size_field, box_type));
+        } else if top && (&box_type == b"moov" || &box_type == b"moof") {
+            let header = if size_field == 1 { 16 } else { 8 };
+            let children = frame_bytes.get(header..).unwrap_or_default();
+            walk_boxes(children, base + offset + header, false, out);
+        }
+        offset += len;
+    }
+}
+
+/// The length, size field and type of the box at the start of `bytes`.
+fn frame(bytes: &[u8]) -> Result<(usize, u32, [u8; 4]), PsshError> {
+    let mut r = Reader::new(bytes);
+    let size_field = r.u32("size")?;
+    let mut box_type = [0u8; 4];
+    box_type.copy_from_slice(r.take("box type", 4)?);
+    let declared = match size_field {
+        1 => u64::from(r.u32("largesize")?) << 32 | u64::from(r.u32("largesize")?),
+        0 => bytes.len() as u64,
+        n => u64::from(n),
+    };
+    if declared < r.pos as u64 || declared > bytes.len() as u64 {
+        return Err(PsshError::SizeMismatch {
+            declared,
+            actual: bytes.len(),
+        });
+    }
+    // `declared` <= bytes.len(), so it fits in usize.
+    Ok((
+        usize::try_from(declared).unwrap_or(bytes.len()),
+        size_field,
+        box_type,
+    ))
+}
+
+fn scanned(offset: usize, frame: &[u8], size_field: u32, box_type: [u8; 4]) -> ScannedBox {
+    let is_pssh = box_type == PSSH_BOX_TYPE;
+    let header = if size_field == 1 { 16 } else { 8 };
+    let system_id = frame
+        .get(header + 4..header + 20)
+        .filter(|_| is_pssh)
+        .and_then(|b| <[u8; 16]>::try_from(b).ok())
+        .map(Uuid::from_bytes);
+    let result = if is_pssh {
+        PsshBox::parse(frame)
+    } else {
+        Err(PsshError::NotPssh {
+            found: String::from_utf8_lossy(&box_type).chars().take(8).collect(),
+        })
+    };
+    ScannedBox {
+        offset,
+        len: frame.len(),
+        size_field,
+        box_type,
+        system_id,
+        result,
+    }
+}
+
 /// Decodes standard base64 text (padding required; whitespace anywhere, e.g. line breaks, is
 /// ignored), refusing inputs that would decode to more than [`MAX_PSSH_LEN`] bytes. Used by all
 /// the PSSH-family decoders.
@@ -511,6 +676,63 @@ mod tests {
             PsshBox::from_base64("not base64!"),
             Err(PsshError::Base64 { .. })
         ));
+    }
+
+    #[test]
+    fn scan_goes_on_past_a_bad_box() {
+        let a = PsshBox::v0(WIDEVINE_SYSTEM_ID, vec![1, 2, 3])
+            .to_bytes()
+            .unwrap();
+        let mut bad = PsshBox::v0(PLAYREADY_SYSTEM_ID, vec![9; 4])
+            .to_bytes()
+            .unwrap();
+        bad[8] = 7; // version 7
+        let mut last = PsshBox::v0(PLAYREADY_SYSTEM_ID, vec![5])
+            .to_bytes()
+            .unwrap();
+        last[0..4].copy_from_slice(&0u32.to_be_bytes()); // size 0: to the end
+        let bytes = [a.clone(), bad.clone(), last.clone()].concat();
+        let scan = scan(&bytes);
+        assert_eq!(scan.boxes.len(), 3);
+        assert!(scan.unreadable.is_none());
+        assert!(scan.boxes[0].result.is_ok());
+        assert_eq!(scan.boxes[1].system_id, Some(PLAYREADY_SYSTEM_ID));
+        assert_eq!(
+            scan.boxes[1].result,
+            Err(PsshError::UnsupportedVersion { version: 7 })
+        );
+        assert_eq!(scan.boxes[2].size_field, 0);
+        assert_eq!(scan.boxes[2].len, last.len());
+        assert_eq!(scan.boxes[2].offset, a.len() + bad.len());
+        assert_eq!(scan.boxes[2].result.as_ref().unwrap().data, vec![5]);
+        // A size running past the end stops the scan after the good box.
+        let mut cut = a.clone();
+        cut.extend_from_slice(&bad[..20]);
+        let scan = super::scan(&cut);
+        assert_eq!(scan.boxes.len(), 1);
+        assert_eq!(scan.unreadable.as_ref().map(|u| u.0), Some(a.len()));
+    }
+
+    #[test]
+    fn pssh_boxes_are_found_in_a_segment() {
+        let a = PsshBox::v0(WIDEVINE_SYSTEM_ID, vec![1, 2, 3])
+            .to_bytes()
+            .unwrap();
+        let b = PsshBox::v0(PLAYREADY_SYSTEM_ID, vec![4])
+            .to_bytes()
+            .unwrap();
+        let mvhd = [&[0, 0, 0, 12][..], b"mvhd", &[0, 0, 0, 0]].concat();
+        let inner = [mvhd, a.clone(), b.clone()].concat();
+        let moov_len = u32::try_from(8 + inner.len()).unwrap();
+        let moov = [&moov_len.to_be_bytes()[..], b"moov", &inner].concat();
+        let ftyp = [&[0, 0, 0, 16][..], b"ftypiso6", &[0, 0, 0, 0]].concat();
+        let segment = [ftyp.clone(), moov].concat();
+        assert!(is_segment(&segment));
+        let scan = scan_segment(&segment);
+        assert!(scan.unreadable.is_none());
+        assert_eq!(scan.boxes.len(), 2);
+        assert_eq!(scan.boxes[0].offset, ftyp.len() + 8 + 12);
+        assert_eq!(scan.boxes[1].result.as_ref().unwrap().data, vec![4]);
     }
 
     #[test]

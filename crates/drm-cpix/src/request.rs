@@ -170,42 +170,7 @@ impl CpixRequest {
         }
         x.push_str("    <cpix:ContentKeyUsageRuleList>\n");
         for k in &self.keys {
-            let _ = write!(
-                x,
-                "        <cpix:ContentKeyUsageRule intendedTrackType=\"{}\" kid=\"{}\"",
-                k.track.as_str(),
-                k.key_id.to_uuid_string()
-            );
-            if k.period_id.is_none() && k.filter.is_none() {
-                x.push_str(" />\n");
-                continue;
-            }
-            x.push_str(">\n");
-            if let Some(id) = &k.period_id {
-                let _ = writeln!(
-                    x,
-                    "            <cpix:KeyPeriodFilter periodId=\"{}\" />",
-                    escape(id)
-                );
-            }
-            match k.filter {
-                Some(UsageFilter::Video {
-                    min_pixels,
-                    max_pixels,
-                }) => {
-                    x.push_str("            <cpix:VideoFilter");
-                    if let Some(min) = min_pixels {
-                        let _ = write!(x, " minPixels=\"{min}\"");
-                    }
-                    if let Some(max) = max_pixels {
-                        let _ = write!(x, " maxPixels=\"{max}\"");
-                    }
-                    x.push_str(" />\n");
-                }
-                Some(UsageFilter::Audio) => x.push_str("            <cpix:AudioFilter />\n"),
-                None => {}
-            }
-            x.push_str("        </cpix:ContentKeyUsageRule>\n");
+            push_usage_rule(&mut x, k);
         }
         x.push_str("    </cpix:ContentKeyUsageRuleList>\n");
         x.push_str("</cpix:CPIX>\n");
@@ -226,55 +191,27 @@ impl CpixRequest {
     /// [`ParseError::Request`] for content that is not a valid request.
     pub fn from_xml(input: &[u8]) -> Result<Self, ParseError> {
         let raw = crate::response::RawDocument::parse(input)?;
-        let id = raw.id.as_deref().ok_or(ParseError::MissingAttribute {
-            element: "CPIX",
-            attribute: "id",
-        })?;
+        // 1. Content id: DoveRunner's `@id`, else CPIX 2.3's `@contentId`.
+        let id = raw.id.as_deref().or(raw.content_id.as_deref()).ok_or(
+            ParseError::MissingAttribute {
+                element: "CPIX",
+                attribute: "id",
+            },
+        )?;
         let content_id = ContentId::new(id).map_err(RequestError::from)?;
-        let kid = |text: Option<&str>, element: &'static str| {
-            let t = text.ok_or(ParseError::MissingAttribute {
-                element,
-                attribute: "kid",
-            })?;
-            crate::response::parse_uuid_text(t).ok_or_else(|| ParseError::InvalidUuid {
-                element,
-                attribute: "kid",
-                value: t.chars().take(64).collect(),
-            })
-        };
-        // (track, kid, period id)
-        let mut keys: Vec<(TrackType, KeyId, Option<String>)> = Vec::new();
-        for rule in &raw.usage_rules {
-            let text = rule.intended_track_type.as_deref().unwrap_or("");
-            let track = KEY_TRACKS
-                .into_iter()
-                .find(|t| t.as_str().eq_ignore_ascii_case(text))
-                .ok_or_else(|| RequestError::InvalidTrack {
-                    value: text.chars().take(64).collect(),
-                })?;
-            keys.push((
-                track,
-                kid(rule.kid.as_deref(), "ContentKeyUsageRule")?,
-                rule.period_ids.first().cloned(),
-            ));
-        }
-        if raw.usage_rules.is_empty() {
-            match raw.content_keys.as_slice() {
-                [only] => keys.push((TrackType::Hd, kid(only.kid.as_deref(), "ContentKey")?, None)),
-                _ => {
-                    return Err(RequestError::InvalidTrack {
-                        value: format!("{} keys without usage rules", raw.content_keys.len()),
-                    }
-                    .into());
-                }
-            }
-        }
-        let filters = raw.usage_rules.iter().any(|r| !r.filters.is_empty());
+        // 2. Keys (track, kid, period id) and the selection they make.
+        let keys = read_request_keys(&raw)?;
+        let filters = raw.usage_rules.iter().any(|r| {
+            r.filters
+                .iter()
+                .any(|f| f.kind == "VideoFilter" || f.kind == "AudioFilter")
+        });
         let tracks = if keys.len() == 1 && keys[0].0 == TrackType::Hd && !filters {
             TrackSelection::All
         } else {
             TrackSelection::keys(keys.iter().map(|k| k.0))?
         };
+        // 3. Scheme, period index and DRM systems.
         let scheme = match raw
             .content_keys
             .first()
@@ -283,21 +220,13 @@ impl CpixRequest {
             Some(s) => s.parse()?,
             None => EncryptionScheme::None,
         };
-        let period_index = match raw.periods.first().and_then(|p| p.index.as_deref()) {
-            Some(i) => i
-                .trim()
-                .parse::<u32>()
-                .map_err(|_| RequestError::InvalidPeriodId {
-                    value: format!("index {}", i.chars().take(32).collect::<String>()),
-                })?,
-            None => 0,
-        };
+        let period_index = read_period_index(&raw)?;
         let drm_systems: Vec<DrmSystem> = raw
             .drm_systems
             .iter()
             .filter_map(|d| d.system_id.as_deref().and_then(DrmSystem::from_system_id))
             .collect();
-        // The builder's key order for this selection.
+        // 4. The builder's key order for this selection.
         let mut order = tracks.key_tracks();
         if filters && !tracks.is_all() {
             order.sort_by_key(|t| *t == TrackType::Audio);
@@ -324,6 +253,70 @@ impl CpixRequest {
             }
         }
         Ok(builder.build()?)
+    }
+}
+
+/// One key of a request document: track, KID, period id.
+type RequestKeyText = (TrackType, KeyId, Option<String>);
+
+fn request_kid(text: Option<&str>, element: &'static str) -> Result<KeyId, ParseError> {
+    let t = text.ok_or(ParseError::MissingAttribute {
+        element,
+        attribute: "kid",
+    })?;
+    crate::response::parse_uuid_text(t).ok_or_else(|| ParseError::InvalidUuid {
+        element,
+        attribute: "kid",
+        value: t.chars().take(64).collect(),
+    })
+}
+
+/// The keys of a request document: one per usage rule, else its single `ContentKey` (HD).
+fn read_request_keys(
+    raw: &crate::response::RawDocument,
+) -> Result<Vec<RequestKeyText>, ParseError> {
+    let mut keys = Vec::new();
+    for rule in &raw.usage_rules {
+        let text = rule.intended_track_type.as_deref().unwrap_or("");
+        let track = KEY_TRACKS
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(text))
+            .ok_or_else(|| RequestError::InvalidTrack {
+                value: text.chars().take(64).collect(),
+            })?;
+        keys.push((
+            track,
+            request_kid(rule.kid.as_deref(), "ContentKeyUsageRule")?,
+            rule.period_ids.first().cloned(),
+        ));
+    }
+    if raw.usage_rules.is_empty() {
+        match raw.content_keys.as_slice() {
+            [only] => keys.push((
+                TrackType::Hd,
+                request_kid(only.kid.as_deref(), "ContentKey")?,
+                None,
+            )),
+            _ => {
+                return Err(RequestError::InvalidTrack {
+                    value: format!("{} keys without usage rules", raw.content_keys.len()),
+                }
+                .into());
+            }
+        }
+    }
+    Ok(keys)
+}
+
+/// The first `ContentKeyPeriod@index` (0 without key rotation).
+fn read_period_index(raw: &crate::response::RawDocument) -> Result<u32, ParseError> {
+    match raw.periods.first().and_then(|p| p.index.as_deref()) {
+        Some(i) => i.trim().parse::<u32>().map_err(|_| {
+            ParseError::from(RequestError::InvalidPeriodId {
+                value: format!("index {}", i.chars().take(32).collect::<String>()),
+            })
+        }),
+        None => Ok(0),
     }
 }
 
@@ -422,53 +415,11 @@ impl CpixRequestBuilder {
                 });
             }
         }
-        let key_ids = match self.key_ids {
-            Some(ids) if ids.len() != tracks.len() => {
-                return Err(RequestError::IdCount {
-                    what: "key ids",
-                    expected: tracks.len(),
-                    got: ids.len(),
-                });
-            }
-            Some(ids) => ids,
-            None => tracks
-                .iter()
-                .map(|_| KeyId::from_bytes(Uuid::new_v4().into_bytes()))
-                .collect(),
-        };
-        for (i, id) in key_ids.iter().enumerate() {
-            if key_ids[..i].contains(id) {
-                return Err(RequestError::DuplicateKeyId {
-                    key_id: id.to_hex(),
-                });
-            }
-        }
-        let period_ids: Vec<Option<String>> = if self.period_index == 0 {
+        let key_ids = checked_key_ids(self.key_ids, tracks.len())?;
+        let period_ids = if self.period_index == 0 {
             vec![None; tracks.len()]
         } else {
-            match self.period_ids {
-                Some(ids) if ids.len() != tracks.len() => {
-                    return Err(RequestError::IdCount {
-                        what: "key period ids",
-                        expected: tracks.len(),
-                        got: ids.len(),
-                    });
-                }
-                Some(ids) => {
-                    for id in &ids {
-                        if !is_ncname(id) {
-                            return Err(RequestError::InvalidPeriodId {
-                                value: id.chars().take(64).collect(),
-                            });
-                        }
-                    }
-                    ids.into_iter().map(Some).collect()
-                }
-                None => tracks
-                    .iter()
-                    .map(|_| Some(format!("{KEY_PERIOD_ID_PREFIX}{}", Uuid::new_v4())))
-                    .collect(),
-            }
+            checked_period_ids(self.period_ids, tracks.len())?
         };
         let filters = if with_filters {
             ladder(&tracks)
@@ -495,6 +446,96 @@ impl CpixRequestBuilder {
             period_index: self.period_index,
             keys,
         })
+    }
+}
+
+/// Writes the `ContentKeyUsageRule` of `k` (with its period and Video/AudioFilter).
+fn push_usage_rule(x: &mut String, k: &RequestKey) {
+    let _ = write!(
+        x,
+        "        <cpix:ContentKeyUsageRule intendedTrackType=\"{}\" kid=\"{}\"",
+        k.track.as_str(),
+        k.key_id.to_uuid_string()
+    );
+    if k.period_id.is_none() && k.filter.is_none() {
+        x.push_str(" />\n");
+        return;
+    }
+    x.push_str(">\n");
+    if let Some(id) = &k.period_id {
+        let _ = writeln!(
+            x,
+            "            <cpix:KeyPeriodFilter periodId=\"{}\" />",
+            escape(id)
+        );
+    }
+    match k.filter {
+        Some(UsageFilter::Video {
+            min_pixels,
+            max_pixels,
+        }) => {
+            x.push_str("            <cpix:VideoFilter");
+            if let Some(min) = min_pixels {
+                let _ = write!(x, " minPixels=\"{min}\"");
+            }
+            if let Some(max) = max_pixels {
+                let _ = write!(x, " maxPixels=\"{max}\"");
+            }
+            x.push_str(" />\n");
+        }
+        Some(UsageFilter::Audio) => x.push_str("            <cpix:AudioFilter />\n"),
+        None => {}
+    }
+    x.push_str("        </cpix:ContentKeyUsageRule>\n");
+}
+
+/// The caller's key ids (one per key, no repeats), else fresh random ones.
+fn checked_key_ids(ids: Option<Vec<KeyId>>, keys: usize) -> Result<Vec<KeyId>, RequestError> {
+    let key_ids = match ids {
+        Some(ids) if ids.len() != keys => {
+            return Err(RequestError::IdCount {
+                what: "key ids",
+                expected: keys,
+                got: ids.len(),
+            });
+        }
+        Some(ids) => ids,
+        None => (0..keys)
+            .map(|_| KeyId::from_bytes(Uuid::new_v4().into_bytes()))
+            .collect(),
+    };
+    for (i, id) in key_ids.iter().enumerate() {
+        if key_ids[..i].contains(id) {
+            return Err(RequestError::DuplicateKeyId {
+                key_id: id.to_hex(),
+            });
+        }
+    }
+    Ok(key_ids)
+}
+
+/// The caller's key-period ids (one per key, NCNames), else fresh `keyPeriod_{uuid}` ones.
+fn checked_period_ids(
+    ids: Option<Vec<String>>,
+    keys: usize,
+) -> Result<Vec<Option<String>>, RequestError> {
+    match ids {
+        Some(ids) if ids.len() != keys => Err(RequestError::IdCount {
+            what: "key period ids",
+            expected: keys,
+            got: ids.len(),
+        }),
+        Some(ids) => {
+            if let Some(bad) = ids.iter().find(|id| !is_ncname(id)) {
+                return Err(RequestError::InvalidPeriodId {
+                    value: bad.chars().take(64).collect(),
+                });
+            }
+            Ok(ids.into_iter().map(Some).collect())
+        }
+        None => Ok((0..keys)
+            .map(|_| Some(format!("{KEY_PERIOD_ID_PREFIX}{}", Uuid::new_v4())))
+            .collect()),
     }
 }
 

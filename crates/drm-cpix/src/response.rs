@@ -35,6 +35,7 @@
 
 pub(crate) mod dom;
 pub mod raw;
+mod rules;
 
 use drm_policy::{KeyId, TrackType};
 
@@ -45,6 +46,7 @@ use crate::pssh::{PsshBox, PsshError};
 use crate::request::CpixRequest;
 use crate::secret::{ContentKey, SecretText};
 use crate::system::DrmSystem;
+use crate::warning::{CpixWarning, clip64};
 use crate::widevine::{WidevineError, WidevinePsshData};
 
 pub use raw::{RawDocument, RawFilter};
@@ -213,7 +215,7 @@ pub struct CpixResponse {
     content_id: String,
     keys: Vec<KeyInfo>,
     source: KeySource,
-    warnings: Vec<String>,
+    warnings: Vec<CpixWarning>,
     raw: RawDocument,
 }
 
@@ -244,11 +246,12 @@ fn invalid_uuid(element: &'static str, attribute: &'static str, value: &str) -> 
     }
 }
 
-fn non_empty(text: &Option<String>) -> Option<String> {
-    text.as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
+/// A base64 element text without the whitespace (line breaks, indentation) a producer may
+/// have put inside it; `None` when absent or blank.
+fn compact_base64(text: &Option<String>) -> Option<String> {
+    let t = text.as_deref()?;
+    let compact: String = t.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    (!compact.is_empty()).then_some(compact)
 }
 
 impl CpixResponse {
@@ -279,152 +282,31 @@ impl CpixResponse {
     /// As [`CpixResponse::parse`].
     pub fn from_raw(raw: RawDocument) -> Result<Self, ParseError> {
         let mut warnings = Vec::new();
-        let content_id = match &raw.id {
-            Some(id) => id.clone(),
-            None => {
-                warnings.push("CPIX@id (the content id) is missing".to_owned());
-                String::new()
-            }
-        };
-        // 1. The keys: usage rules, else content keys.
+        let content_id = content_id_of(&raw, &mut warnings);
+        // 0. What the document carries that this crate does not check or use.
+        if !raw.signatures.is_empty() {
+            warnings.push(CpixWarning::SignatureNotVerified {
+                signed: raw.signatures.clone(),
+            });
+        }
+        // 1. The keys: usable usage rules, else content keys.
         let (source, mut keys) = if raw.usage_rules.is_empty() {
-            let mut keys = Vec::new();
-            for ck in &raw.content_keys {
-                let text = ck.kid.as_deref().ok_or(ParseError::MissingAttribute {
-                    element: "ContentKey",
-                    attribute: "kid",
-                })?;
-                let key_id =
-                    parse_uuid_text(text).ok_or_else(|| invalid_uuid("ContentKey", "kid", text))?;
-                keys.push(empty_key(None, key_id, text.to_owned()));
-            }
-            (KeySource::ContentKeyList, keys)
+            (KeySource::ContentKeyList, keys_from_content_keys(&raw)?)
         } else {
-            let mut keys = Vec::new();
-            for rule in &raw.usage_rules {
-                let text = rule.kid.as_deref().ok_or(ParseError::MissingAttribute {
-                    element: "ContentKeyUsageRule",
-                    attribute: "kid",
-                })?;
-                let key_id = parse_uuid_text(text)
-                    .ok_or_else(|| invalid_uuid("ContentKeyUsageRule", "kid", text))?;
-                let mut k = empty_key(rule.intended_track_type.clone(), key_id, text.to_owned());
-                k.filters = rule.filters.clone();
-                if let Some(pid) = rule.period_ids.first() {
-                    k.period_id = Some(pid.clone());
-                    match raw.periods.iter().find(|p| p.id.as_deref() == Some(pid)) {
-                        Some(p) => match p.index.as_deref().map(|i| i.trim().parse::<u64>()) {
-                            Some(Ok(i)) => k.period_index = Some(i),
-                            _ => warnings.push(format!("key period {pid:?} has no integer index")),
-                        },
-                        None => warnings.push(format!(
-                            "KeyPeriodFilter refers to an unknown key period {pid:?}"
-                        )),
-                    }
-                }
-                keys.push(k);
-            }
-            (KeySource::UsageRules, keys)
+            (
+                KeySource::UsageRules,
+                keys_from_usage_rules(&raw, &mut warnings)?,
+            )
         };
-
         // 2. Content keys, joined by KID (UUID comparison), else by position.
-        let mut ck_ids = Vec::with_capacity(raw.content_keys.len());
-        for ck in &raw.content_keys {
-            let id = match ck.kid.as_deref() {
-                Some(t) => {
-                    Some(parse_uuid_text(t).ok_or_else(|| invalid_uuid("ContentKey", "kid", t))?)
-                }
-                None => None,
-            };
-            ck_ids.push(id);
+        join_content_keys(&raw, &mut keys, &mut warnings)?;
+        if raw.delivery_data > 0 {
+            warnings.push(CpixWarning::DeliveryDataIgnored {
+                recipients: raw.delivery_data,
+            });
         }
-        let same_count = raw.content_keys.len() == keys.len();
-        for (i, k) in keys.iter_mut().enumerate() {
-            let found = ck_ids.iter().rposition(|id| *id == Some(k.key_id));
-            let index = match found {
-                Some(j) => Some(j),
-                None if same_count => {
-                    warnings.push(format!(
-                        "no ContentKey has the KID {}; paired with ContentKey #{} by position",
-                        k.key_id.to_uuid_string(),
-                        i + 1
-                    ));
-                    Some(i)
-                }
-                None => {
-                    warnings.push(format!(
-                        "no ContentKey has the KID {}",
-                        k.key_id.to_uuid_string()
-                    ));
-                    None
-                }
-            };
-            let Some(ck) = index.and_then(|j| raw.content_keys.get(j)) else {
-                continue;
-            };
-            let kid_text = k.key_id.to_uuid_string();
-            if ck.encrypted && ck.plain_value.is_none() {
-                return Err(ParseError::EncryptedValueUnsupported { key_id: kid_text });
-            }
-            match ck.plain_value.as_ref().map(|p| p.expose_secret().trim()) {
-                Some(t) if !t.is_empty() => {
-                    let bytes = b64::decode_strict(t).ok_or(ParseError::InvalidBase64 {
-                        field: "PlainValue",
-                        key_id: kid_text.clone(),
-                    })?;
-                    k.key = Some(ContentKey::new(bytes));
-                }
-                _ => warnings.push(format!("key {kid_text} has no PlainValue")),
-            }
-            if let Some(iv) = ck.explicit_iv.as_deref().filter(|v| !v.trim().is_empty()) {
-                let bytes = b64::decode_strict(iv).ok_or(ParseError::InvalidBase64 {
-                    field: "explicitIV",
-                    key_id: kid_text.clone(),
-                })?;
-                let len = bytes.len();
-                k.iv = Some(
-                    <[u8; 16]>::try_from(bytes).map_err(|_| ParseError::InvalidIv {
-                        key_id: kid_text.clone(),
-                        len,
-                    })?,
-                );
-            }
-            k.common_encryption_scheme = ck.common_encryption_scheme.clone();
-        }
-
         // 3. DRM systems, joined by KID; systemId compared as a UUID.
-        for ds in &raw.drm_systems {
-            let Some(sid) = ds.system_id.as_deref() else {
-                warnings.push("a DRMSystem has no systemId".to_owned());
-                continue;
-            };
-            let Some(system) = DrmSystem::from_system_id(sid) else {
-                warnings.push(format!("unknown DRM system id {:?} ignored", sid));
-                continue;
-            };
-            let Some(kid_text) = ds.kid.as_deref() else {
-                warnings.push(format!("the {system} DRMSystem has no kid"));
-                continue;
-            };
-            let kid = parse_uuid_text(kid_text)
-                .ok_or_else(|| invalid_uuid("DRMSystem", "kid", kid_text))?;
-            let mut matched = false;
-            for k in keys.iter_mut().filter(|k| k.key_id == kid) {
-                matched = true;
-                let sig = signalling(system, sid, ds, &kid, &mut warnings);
-                match k.drm.iter_mut().find(|(s, _)| *s == system) {
-                    Some(slot) => slot.1 = sig,
-                    None => k.drm.push((system, sig)),
-                }
-            }
-            if !matched {
-                warnings.push(format!(
-                    "the {system} DRMSystem of KID {} belongs to no key",
-                    kid.to_uuid_string()
-                ));
-            }
-        }
-
+        join_drm_systems(&raw, &mut keys, &mut warnings)?;
         Ok(CpixResponse {
             content_id,
             keys,
@@ -443,7 +325,8 @@ impl CpixResponse {
     /// [`ParseError::MissingKey`] when a requested track got no key.
     pub fn pair_with_request(&mut self, request: &CpixRequest) -> Result<(), ParseError> {
         let expected = request.content_id().as_str();
-        if self.raw.id.is_some() && self.content_id != expected {
+        let has_id = self.raw.id.is_some() || self.raw.content_id.is_some();
+        if has_id && self.content_id != expected {
             return Err(ParseError::ContentIdMismatch {
                 expected: expected.to_owned(),
                 found: self.content_id.chars().take(200).collect(),
@@ -477,10 +360,9 @@ impl CpixResponse {
                 .filter(|j| *j < req.len() && !used[*j])
             };
             let Some(j) = by_kid.or_else(by_track).or_else(by_position) else {
-                self.warnings.push(format!(
-                    "response key {} answers no requested key",
-                    k.key_id.to_uuid_string()
-                ));
+                self.warnings.push(CpixWarning::UnrequestedKey {
+                    key_id: k.key_id.to_uuid_string(),
+                });
                 continue;
             };
             used[j] = true;
@@ -495,7 +377,8 @@ impl CpixResponse {
         Ok(())
     }
 
-    /// The content id (`CPIX@id`; empty when missing).
+    /// The content id: `CPIX@id` (DoveRunner), else `CPIX@contentId` (CPIX 2.3); empty when
+    /// both are missing.
     pub fn content_id(&self) -> &str {
         &self.content_id
     }
@@ -512,7 +395,7 @@ impl CpixResponse {
 
     /// Things that looked wrong but did not stop parsing (undecodable signalling, keys without
     /// a `PlainValue`, DRM systems that belong to no key…). Never contains key material.
-    pub fn warnings(&self) -> &[String] {
+    pub fn warnings(&self) -> &[CpixWarning] {
         &self.warnings
     }
 
@@ -525,6 +408,205 @@ impl CpixResponse {
     pub fn key_for_track(&self, track: TrackType) -> Option<&KeyInfo> {
         self.keys.iter().find(|k| k.track() == Some(track))
     }
+}
+
+/// The content id: DoveRunner's `CPIX@id`, else CPIX 2.3's `CPIX@contentId`.
+fn content_id_of(raw: &RawDocument, warnings: &mut Vec<CpixWarning>) -> String {
+    match (&raw.id, &raw.content_id) {
+        (Some(id), Some(cid)) if id != cid => {
+            warnings.push(CpixWarning::ContentIdConflict {
+                id: clip64(id),
+                content_id: clip64(cid),
+            });
+            id.clone()
+        }
+        (Some(id), _) | (None, Some(id)) => id.clone(),
+        (None, None) => {
+            warnings.push(CpixWarning::ContentIdMissing);
+            String::new()
+        }
+    }
+}
+
+fn key_id_of(text: Option<&str>, element: &'static str) -> Result<(KeyId, String), ParseError> {
+    let text = text.ok_or(ParseError::MissingAttribute {
+        element,
+        attribute: "kid",
+    })?;
+    let key_id = parse_uuid_text(text).ok_or_else(|| invalid_uuid(element, "kid", text))?;
+    Ok((key_id, text.to_owned()))
+}
+
+/// One key per `ContentKey` (a document without usage rules).
+fn keys_from_content_keys(raw: &RawDocument) -> Result<Vec<KeyInfo>, ParseError> {
+    raw.content_keys
+        .iter()
+        .map(|ck| {
+            let (key_id, text) = key_id_of(ck.kid.as_deref(), "ContentKey")?;
+            Ok(empty_key(None, key_id, text))
+        })
+        .collect()
+}
+
+/// One key per usable `ContentKeyUsageRule`, with its period.
+fn keys_from_usage_rules(
+    raw: &RawDocument,
+    warnings: &mut Vec<CpixWarning>,
+) -> Result<Vec<KeyInfo>, ParseError> {
+    let mut keys = Vec::new();
+    for rule in &raw.usage_rules {
+        let (key_id, text) = key_id_of(rule.kid.as_deref(), "ContentKeyUsageRule")?;
+        if let Some(reason) = rules::unusable(rule) {
+            warnings.push(CpixWarning::UnusableUsageRule {
+                key_id: clip64(&text),
+                reason,
+            });
+            continue;
+        }
+        let mut k = empty_key(rule.intended_track_type.clone(), key_id, text);
+        k.filters = rule.filters.clone();
+        if let Some(pid) = rule.period_ids.first() {
+            k.period_id = Some(pid.clone());
+            match raw.periods.iter().find(|p| p.id.as_deref() == Some(pid)) {
+                Some(p) => match p.index.as_deref().map(|i| i.trim().parse::<u64>()) {
+                    Some(Ok(i)) => k.period_index = Some(i),
+                    _ => warnings.push(CpixWarning::PeriodWithoutIndex {
+                        period_id: clip64(pid),
+                    }),
+                },
+                None => warnings.push(CpixWarning::UnknownPeriod {
+                    period_id: clip64(pid),
+                }),
+            }
+        }
+        keys.push(k);
+    }
+    Ok(keys)
+}
+
+/// Joins every key with its `ContentKey`: by KID, else by position when the counts agree.
+fn join_content_keys(
+    raw: &RawDocument,
+    keys: &mut [KeyInfo],
+    warnings: &mut Vec<CpixWarning>,
+) -> Result<(), ParseError> {
+    let mut ck_ids = Vec::with_capacity(raw.content_keys.len());
+    for ck in &raw.content_keys {
+        let id = match ck.kid.as_deref() {
+            Some(t) => {
+                Some(parse_uuid_text(t).ok_or_else(|| invalid_uuid("ContentKey", "kid", t))?)
+            }
+            None => None,
+        };
+        ck_ids.push(id);
+    }
+    let same_count = raw.content_keys.len() == keys.len();
+    for (i, k) in keys.iter_mut().enumerate() {
+        let key_id = k.key_id.to_uuid_string();
+        let index = match ck_ids.iter().rposition(|id| *id == Some(k.key_id)) {
+            Some(j) => Some(j),
+            None if same_count => {
+                warnings.push(CpixWarning::PairedByPosition {
+                    key_id,
+                    position: i + 1,
+                });
+                Some(i)
+            }
+            None => {
+                warnings.push(CpixWarning::NoContentKey { key_id });
+                None
+            }
+        };
+        if let Some(ck) = index.and_then(|j| raw.content_keys.get(j)) {
+            apply_content_key(k, ck, raw.delivery_data, warnings)?;
+        }
+    }
+    Ok(())
+}
+
+/// Copies key, IV and scheme of `ck` into `k`.
+fn apply_content_key(
+    k: &mut KeyInfo,
+    ck: &raw::RawContentKey,
+    recipients: usize,
+    warnings: &mut Vec<CpixWarning>,
+) -> Result<(), ParseError> {
+    let kid_text = k.key_id.to_uuid_string();
+    if ck.encrypted && ck.plain_value.is_none() {
+        return Err(ParseError::EncryptedValueUnsupported {
+            key_id: kid_text,
+            recipients,
+        });
+    }
+    match ck.plain_value.as_ref().map(|p| p.expose_secret().trim()) {
+        Some(t) if !t.is_empty() => {
+            let bytes = b64::decode_strict(t).ok_or(ParseError::InvalidBase64 {
+                field: "PlainValue",
+                key_id: kid_text.clone(),
+            })?;
+            k.key = Some(ContentKey::new(bytes));
+        }
+        _ => warnings.push(CpixWarning::NoPlainValue {
+            key_id: kid_text.clone(),
+        }),
+    }
+    if let Some(iv) = ck.explicit_iv.as_deref().filter(|v| !v.trim().is_empty()) {
+        let bytes = b64::decode_strict(iv).ok_or(ParseError::InvalidBase64 {
+            field: "explicitIV",
+            key_id: kid_text.clone(),
+        })?;
+        let len = bytes.len();
+        k.iv = Some(
+            <[u8; 16]>::try_from(bytes).map_err(|_| ParseError::InvalidIv {
+                key_id: kid_text,
+                len,
+            })?,
+        );
+    }
+    k.common_encryption_scheme = ck.common_encryption_scheme.clone();
+    Ok(())
+}
+
+/// Attaches every known `DRMSystem` to the keys of its KID.
+fn join_drm_systems(
+    raw: &RawDocument,
+    keys: &mut [KeyInfo],
+    warnings: &mut Vec<CpixWarning>,
+) -> Result<(), ParseError> {
+    for ds in &raw.drm_systems {
+        let Some(sid) = ds.system_id.as_deref() else {
+            warnings.push(CpixWarning::DrmSystemWithoutSystemId);
+            continue;
+        };
+        let Some(system) = DrmSystem::from_system_id(sid) else {
+            warnings.push(CpixWarning::UnknownDrmSystem {
+                system_id: clip64(sid),
+            });
+            continue;
+        };
+        let Some(kid_text) = ds.kid.as_deref() else {
+            warnings.push(CpixWarning::DrmSystemWithoutKid { system });
+            continue;
+        };
+        let kid =
+            parse_uuid_text(kid_text).ok_or_else(|| invalid_uuid("DRMSystem", "kid", kid_text))?;
+        let mut matched = false;
+        for k in keys.iter_mut().filter(|k| k.key_id == kid) {
+            matched = true;
+            let sig = signalling(system, sid, ds, &kid, warnings);
+            match k.drm.iter_mut().find(|(s, _)| *s == system) {
+                Some(slot) => slot.1 = sig,
+                None => k.drm.push((system, sig)),
+            }
+        }
+        if !matched {
+            warnings.push(CpixWarning::DrmSystemWithoutKey {
+                system,
+                key_id: kid.to_uuid_string(),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn empty_key(track_type: Option<String>, key_id: KeyId, key_id_text: String) -> KeyInfo {
@@ -546,17 +628,18 @@ fn empty_key(track_type: Option<String>, key_id: KeyId, key_id_text: String) -> 
 
 fn decode_text(
     b64text: &str,
-    what: &str,
+    what: &'static str,
     system: DrmSystem,
     kid: &KeyId,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<CpixWarning>,
 ) -> Option<String> {
     let decoded = b64::decode_strict(b64text.trim()).and_then(|b| String::from_utf8(b).ok());
     if decoded.is_none() {
-        warnings.push(format!(
-            "{what} of the {system} DRMSystem of KID {} is not base64 of UTF-8 text",
-            kid.to_uuid_string()
-        ));
+        warnings.push(CpixWarning::UndecodableText {
+            what,
+            system,
+            key_id: kid.to_uuid_string(),
+        });
     }
     decoded
 }
@@ -566,33 +649,35 @@ fn signalling(
     sid: &str,
     ds: &raw::RawDrmSystem,
     kid: &KeyId,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<CpixWarning>,
 ) -> DrmSignalling {
-    let uri_ext_x_key = non_empty(&ds.uri_ext_x_key);
+    let uri_ext_x_key = compact_base64(&ds.uri_ext_x_key);
     let (key_uri, ncg_cek) = match (&uri_ext_x_key, system) {
         (Some(u), DrmSystem::Ncg) => (None, Some(SecretText::new(u.clone()))),
         (Some(u), _) => (decode_text(u, "URIExtXKey", system, kid, warnings), None),
         (None, _) => (None, None),
     };
+    // CPIX 2.3 `master`, CPIX 2.4 `multiVariant`; `media`, pycpix's `variant`, or none.
     let master = ds
         .hls_signaling
         .iter()
-        .find(|h| h.playlist.as_deref() == Some("master"));
+        .find(|h| matches!(h.playlist.as_deref(), Some("master" | "multiVariant")));
     let media = ds
         .hls_signaling
         .iter()
-        .find(|h| h.playlist.as_deref() == Some("media"))
+        .find(|h| matches!(h.playlist.as_deref(), Some("media" | "variant")))
         .or_else(|| ds.hls_signaling.iter().find(|h| h.playlist.is_none()));
-    let hls = |h: Option<&raw::RawHlsSignaling>, what: &str, warnings: &mut Vec<String>| {
-        h.filter(|h| !h.base64.trim().is_empty())
-            .and_then(|h| decode_text(&h.base64, what, system, kid, warnings))
-    };
+    let hls =
+        |h: Option<&raw::RawHlsSignaling>, what: &'static str, warnings: &mut Vec<CpixWarning>| {
+            h.filter(|h| !h.base64.trim().is_empty())
+                .and_then(|h| decode_text(&h.base64, what, system, kid, warnings))
+        };
     DrmSignalling {
         system_id_text: sid.to_owned(),
-        pssh: non_empty(&ds.pssh),
-        content_protection_data: non_empty(&ds.content_protection_data),
-        smooth_streaming_protection_header: non_empty(&ds.smooth_streaming_protection_header),
-        speke_protection_header: non_empty(&ds.speke_protection_header),
+        pssh: compact_base64(&ds.pssh),
+        content_protection_data: compact_base64(&ds.content_protection_data),
+        smooth_streaming_protection_header: compact_base64(&ds.smooth_streaming_protection_header),
+        speke_protection_header: compact_base64(&ds.speke_protection_header),
         uri_ext_x_key,
         key_uri,
         ncg_cek,

@@ -184,7 +184,11 @@ fn docs_hls_vod_lower_case_system_id_is_recognised_leniently() {
         )
     );
     // Truncated docs signalling is reported, not fatal.
-    assert!(r.warnings().iter().any(|w| w.contains("HLSSignalingData")));
+    assert!(
+        r.warnings()
+            .iter()
+            .any(|w| w.to_string().contains("HLSSignalingData"))
+    );
     let fp = k.signalling(drm_cpix::system::DrmSystem::FairPlay).unwrap();
     assert_eq!(
         fp.key_uri.as_deref(),

@@ -2,9 +2,12 @@
 //! newest official sample (Python v3), plus `2001` (the Java sample's "json parser error") for a
 //! policy document that is not JSON or has a key no policy object defines.
 
-/// An official error code, e.g. `1009` for "persistent should be Boolean".
+/// An official error code, e.g. [`PERSISTENT`] (`1009`, "persistent should be Boolean").
+///
+/// The number is private: every code is one of the named constants of this module, so a code
+/// that no table defines cannot be made up at a call site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ErrorCode(pub u16);
+pub struct ErrorCode(u16);
 
 impl ErrorCode {
     /// The number, e.g. `1009`.
@@ -22,6 +25,18 @@ impl std::fmt::Display for ErrorCode {
 macro_rules! codes {
     ($($(#[$doc:meta])* $name:ident = $value:literal;)*) => {
         $($(#[$doc])* pub const $name: ErrorCode = ErrorCode($value);)*
+
+        const ALL_CODES: [ErrorCode; [$($value),*].len()] = [$($name),*];
+
+        impl ErrorCode {
+            /// The constant's name, e.g. `"PERSISTENT"` for 1009.
+            pub fn name(self) -> &'static str {
+                match self.0 {
+                    $($value => stringify!($name),)*
+                    _ => "UNKNOWN",
+                }
+            }
+        }
     };
 }
 
@@ -151,4 +166,26 @@ codes! {
     /// The document is not JSON, or has a key that no policy object defines (the Java sample's
     /// "json parser error").
     JSON_PARSE = 2001;
+    /// (License-server code, not a client-side one) a token that cannot be dated or is outside
+    /// its validity window, "Token is expired"; reported for a malformed token timestamp.
+    SERVER_TOKEN_EXPIRED = 7011;
+    /// (License-server code) "invalid DRM type": the official samples make an unknown
+    /// `drm_type` unrepresentable, so no client-side code exists.
+    SERVER_INVALID_DRM_TYPE = 7018;
+}
+
+/// Every named code, in numeric order (for exhaustive tests and tables).
+pub const ALL: &[ErrorCode] = &ALL_CODES;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_sorted_and_distinct() {
+        assert!(ALL.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(PERSISTENT.get(), 1009);
+        assert_eq!(PERSISTENT.name(), "PERSISTENT");
+        assert_eq!(SERVER_INVALID_DRM_TYPE.to_string(), "7018");
+    }
 }

@@ -43,6 +43,26 @@ macro_rules! str_enum {
                 Self::from_wire(s).ok_or_else(|| crate::ids::UnknownValue::new(stringify!($name), s))
             }
         }
+
+        impl crate::schema::Wire for $name {
+            const JSON_TYPE: &'static str = "string";
+
+            fn read(r: &mut crate::read::Reader, value: &serde_json::Value, at: &crate::schema::At<'_>) -> Option<Self> {
+                r.str_enum(value, at, Self::from_wire, Self::expected)
+            }
+
+            fn write(&self, out: &mut String, _: crate::json_style::JsonStyle) {
+                crate::schema::push_quoted(out, self.as_str());
+            }
+
+            #[cfg(test)]
+            const WRONG: &'static str = "7";
+
+            #[cfg(test)]
+            fn sample() -> Self {
+                Self::VALUES[0]
+            }
+        }
     };
 }
 
@@ -86,6 +106,26 @@ macro_rules! int_enum {
             fn try_from(value: i64) -> Result<Self, Self::Error> {
                 Self::from_value(value)
                     .ok_or_else(|| crate::ids::UnknownValue::new(stringify!($name), &value.to_string()))
+            }
+        }
+
+        impl crate::schema::Wire for $name {
+            const JSON_TYPE: &'static str = "integer";
+
+            fn read(r: &mut crate::read::Reader, value: &serde_json::Value, at: &crate::schema::At<'_>) -> Option<Self> {
+                r.int_enum(value, at, Self::from_value, Self::expected)
+            }
+
+            fn write(&self, out: &mut String, _: crate::json_style::JsonStyle) {
+                crate::json_style::push_int(out, self.value());
+            }
+
+            #[cfg(test)]
+            const WRONG: &'static str = r#""1""#;
+
+            #[cfg(test)]
+            fn sample() -> Self {
+                Self::VALUES[0]
             }
         }
     };

@@ -76,9 +76,9 @@ impl FromStr for KeyId {
         } else {
             s.to_owned()
         };
-        let bytes = decode_hex(&compact, HexCase::Any).ok_or_else(err)?;
-        let array: [u8; 16] = bytes.try_into().map_err(|_| err())?;
-        Ok(Self(array))
+        crate::hex::decode_array(&compact, HexCase::Any)
+            .map(Self)
+            .ok_or_else(err)
     }
 }
 
@@ -144,6 +144,13 @@ impl TrackType {
     }
 }
 
+impl Default for TrackType {
+    /// `ALL`, the server's default.
+    fn default() -> Self {
+        TrackType::All
+    }
+}
+
 impl fmt::Display for TrackType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -185,44 +192,17 @@ impl<'de> serde::Deserialize<'de> for TrackType {
     }
 }
 
-/// Which letter cases [`decode_hex`] accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HexCase {
-    /// Only `0-9a-f` (DoveRunner's rule for key material in policies).
-    Lower,
-    /// `0-9a-f` and `A-F`.
-    Any,
-}
+pub use crate::hex::HexCase;
 
-/// Lower-case hex of `bytes`.
+/// Lower-case hex of `bytes` (kept here for existing callers; see [`crate::hex`]).
 pub fn hex_lower(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 0x0f)] as char);
-    }
-    out
+    crate::hex::encode_lower(bytes)
 }
 
-/// Decodes hex text; `None` on an odd length or a digit outside `case`.
+/// Decodes hex text; `None` on an odd length or a digit outside `case` (kept here for existing
+/// callers; see [`crate::hex`]).
 pub fn decode_hex(text: &str, case: HexCase) -> Option<Vec<u8>> {
-    fn nibble(c: u8, case: HexCase) -> Option<u8> {
-        match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            b'A'..=b'F' if case == HexCase::Any => Some(c - b'A' + 10),
-            _ => None,
-        }
-    }
-    let bytes = text.as_bytes();
-    if bytes.len() % 2 != 0 {
-        return None;
-    }
-    bytes
-        .chunks_exact(2)
-        .map(|pair| Some(nibble(pair[0], case)? << 4 | nibble(pair[1], case)?))
-        .collect()
+    crate::hex::decode(text, case)
 }
 
 #[cfg(test)]

@@ -6,10 +6,14 @@
 
 pub mod codes;
 mod enums;
+pub mod hex;
 pub mod ids;
+pub mod json_string;
 pub mod json_style;
 mod model;
 pub mod read;
+pub mod schema;
+pub mod server_code;
 pub mod validate;
 mod violation;
 mod write;
@@ -19,4 +23,5 @@ pub use enums::*;
 pub use ids::{InvalidKeyId, InvalidTrackType, KeyId, TrackType, UnknownValue};
 pub use json_style::JsonStyle;
 pub use model::*;
+pub use server_code::ServerCode;
 pub use violation::{PolicyError, Violation};

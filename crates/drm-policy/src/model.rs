@@ -19,32 +19,25 @@
 use std::fmt;
 
 use crate::enums::*;
-use crate::ids::{HexCase, KeyId, TrackType, decode_hex, hex_lower};
+use crate::hex::HexCase;
+use crate::ids::{KeyId, TrackType};
+use crate::schema::policy_object;
 
-macro_rules! setters {
-    ($ty:ident { $($(#[$doc:meta])* $field:ident: $value:ty,)* }) => {
-        impl $ty {
-            $(
-                $(#[$doc])*
-                #[must_use]
-                pub fn $field(mut self, value: impl Into<$value>) -> Self {
-                    self.$field = Some(value.into());
-                    self
-                }
-            )*
-        }
-    };
-}
+// The schema: one table per policy object, each row `rust_field: kind Type => "json_key",
+// CODE;` in write order (see `crate::schema`). The `FIELDS` constant of each type lists them.
 
-/// A license policy, `policy_version` 2. `Policy::new()` alone means "all server defaults".
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Policy {
-    /// `playback_policy`.
-    pub playback_policy: Option<PlaybackPolicy>,
-    /// `security_policy`: one entry per track type.
-    pub security_policy: Vec<SecurityPolicy>,
-    /// `external_key`: content keys not managed by DoveRunner.
-    pub external_key: Option<ExternalKey>,
+policy_object! {
+    /// A license policy, `policy_version` 2. `Policy::new()` alone means "all server defaults".
+    /// `policy_version` itself is not a row: it is always written first, and read as exactly 2.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct Policy in policy_fields {
+        /// `playback_policy`.
+        playback_policy: opt PlaybackPolicy => "playback_policy", PLAYBACK_POLICY;
+        /// `security_policy`: one entry per track type.
+        security_policy: list SecurityPolicy => "security_policy", SECURITY_POLICY;
+        /// `external_key`: content keys not managed by DoveRunner.
+        external_key: opt ExternalKey => "external_key", EXTERNAL_KEY;
+    }
 }
 
 impl Policy {
@@ -78,25 +71,28 @@ impl Policy {
     }
 }
 
-/// `playback_policy`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PlaybackPolicy {
-    /// Offline (persistent) license.
-    pub persistent: Option<bool>,
-    /// License duration in seconds; 0 = unlimited; takes precedence over `expire_date`.
-    pub license_duration: Option<i64>,
-    /// Absolute expiry, `YYYY-MM-DDTHH:MM:SSZ` (GMT).
-    pub expire_date: Option<String>,
-    /// Which track types the license unlocks.
-    pub allowed_track_types: Option<AllowedTrackTypes>,
-    /// Offline rental duration in seconds (needs `persistent: true`).
-    pub rental_duration: Option<i64>,
-    /// Duration after first play in seconds (needs `persistent: true`).
-    pub playback_duration: Option<i64>,
-    /// Concurrent-stream limit per user.
-    pub max_stream_per_user: Option<i64>,
-    /// License renewal interval in seconds, as an integer or a numeric string.
-    pub renewal_duration: Option<RenewalDuration>,
+policy_object! {
+    /// `playback_policy`.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct PlaybackPolicy in playback_fields {
+        /// Offline (persistent) license.
+        persistent: opt bool => "persistent", PERSISTENT;
+        /// License duration in seconds; 0 = unlimited; takes precedence over `expire_date`.
+        license_duration: opt i64 => "license_duration", LICENSE_DURATION;
+        /// Absolute expiry, `YYYY-MM-DDTHH:MM:SSZ` (GMT).
+        expire_date: opt String => "expire_date", EXPIRE_DATE;
+        /// Which track types the license unlocks.
+        allowed_track_types: opt AllowedTrackTypes => "allowed_track_types", ALLOWED_TRACK_TYPES;
+        /// Offline rental duration in seconds (needs `persistent: true`).
+        rental_duration: opt i64 => "rental_duration", RENTAL_DURATION;
+        /// Duration after first play in seconds (needs `persistent: true`).
+        playback_duration: opt i64 => "playback_duration", PLAYBACK_DURATION;
+        /// Concurrent-stream limit per user.
+        max_stream_per_user: opt i64 => "max_stream_per_user", MAX_STREAM_PER_USER;
+        /// License renewal interval in seconds, as an integer or a numeric string (an `i64`,
+        /// or a [`RenewalDuration::Text`]).
+        renewal_duration: opt RenewalDuration => "renewal_duration", RENEWAL_DURATION;
+    }
 }
 
 impl PlaybackPolicy {
@@ -105,25 +101,6 @@ impl PlaybackPolicy {
         Self::default()
     }
 }
-
-setters!(PlaybackPolicy {
-    /// Sets `persistent`.
-    persistent: bool,
-    /// Sets `license_duration` (seconds).
-    license_duration: i64,
-    /// Sets `expire_date` (`YYYY-MM-DDTHH:MM:SSZ`).
-    expire_date: String,
-    /// Sets `allowed_track_types`.
-    allowed_track_types: AllowedTrackTypes,
-    /// Sets `rental_duration` (seconds).
-    rental_duration: i64,
-    /// Sets `playback_duration` (seconds).
-    playback_duration: i64,
-    /// Sets `max_stream_per_user`.
-    max_stream_per_user: i64,
-    /// Sets `renewal_duration` (an `i64`, or a [`RenewalDuration::Text`]).
-    renewal_duration: RenewalDuration,
-});
 
 /// `renewal_duration` keeps the form it was given: the official Python sample sends `"60"`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,26 +127,22 @@ impl From<i64> for RenewalDuration {
     }
 }
 
-/// One `security_policy` entry: the output protections for one track type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecurityPolicy {
-    /// The track type this entry applies to (always written; server default `ALL`).
-    pub track_type: TrackType,
-    /// Widevine settings.
-    pub widevine: Option<Widevine>,
-    /// PlayReady settings.
-    pub playready: Option<PlayReady>,
-    /// FairPlay settings.
-    pub fairplay: Option<FairPlay>,
-    /// NCG settings.
-    pub ncg: Option<NcgSecurity>,
-    /// WisePlay settings.
-    pub wiseplay: Option<WisePlay>,
-}
-
-impl Default for SecurityPolicy {
-    fn default() -> Self {
-        Self::new(TrackType::All)
+policy_object! {
+    /// One `security_policy` entry: the output protections for one track type.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct SecurityPolicy in security_fields {
+        /// The track type this entry applies to (always written; server default `ALL`).
+        track_type: dflt TrackType => "track_type", SECURITY_TRACK_TYPE;
+        /// Widevine settings.
+        widevine: opt Widevine => "widevine", WIDEVINE;
+        /// PlayReady settings.
+        playready: opt PlayReady => "playready", PLAYREADY;
+        /// FairPlay settings.
+        fairplay: opt FairPlay => "fairplay", FAIRPLAY;
+        /// NCG settings.
+        ncg: opt NcgSecurity => "ncg", NCG;
+        /// WisePlay settings.
+        wiseplay: opt WisePlay => "wiseplay", WISEPLAY;
     }
 }
 
@@ -178,200 +151,120 @@ impl SecurityPolicy {
     pub fn new(track_type: TrackType) -> Self {
         Self {
             track_type,
-            widevine: None,
-            playready: None,
-            fairplay: None,
-            ncg: None,
-            wiseplay: None,
+            ..Self::default()
         }
     }
 }
 
-setters!(SecurityPolicy {
-    /// Sets the Widevine settings.
-    widevine: Widevine,
-    /// Sets the PlayReady settings.
-    playready: PlayReady,
-    /// Sets the FairPlay settings.
-    fairplay: FairPlay,
-    /// Sets the NCG settings.
-    ncg: NcgSecurity,
-    /// Sets the WisePlay settings.
-    wiseplay: WisePlay,
-});
-
-/// `security_policy[].widevine`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Widevine {
-    /// `security_level` (1–5).
-    pub security_level: Option<WidevineSecurityLevel>,
-    /// `required_hdcp_version`.
-    pub required_hdcp_version: Option<HdcpVersion>,
-    /// `required_cgms_flags`.
-    pub required_cgms_flags: Option<CgmsFlags>,
-    /// `disable_analog_output`.
-    pub disable_analog_output: Option<bool>,
-    /// `hdcp_srm_rule`.
-    pub hdcp_srm_rule: Option<HdcpSrmRule>,
-    /// `override_device_revocation`.
-    pub override_device_revocation: Option<bool>,
-    /// `enable_license_cipher` (License Cipher SDK).
-    pub enable_license_cipher: Option<bool>,
-    /// `allow_test_device`.
-    pub allow_test_device: Option<bool>,
-}
-
-impl Widevine {
-    /// Empty Widevine settings.
-    pub fn new() -> Self {
-        Self::default()
+policy_object! {
+    /// `security_policy[].widevine`.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct Widevine in widevine_fields {
+        /// `security_level` (1–5).
+        security_level: opt WidevineSecurityLevel => "security_level", WIDEVINE_SECURITY_LEVEL;
+        /// `required_hdcp_version`.
+        required_hdcp_version: opt HdcpVersion => "required_hdcp_version", WIDEVINE_HDCP_VERSION;
+        /// `required_cgms_flags`.
+        required_cgms_flags: opt CgmsFlags => "required_cgms_flags", WIDEVINE_CGMS_FLAGS;
+        /// `disable_analog_output`.
+        disable_analog_output: opt bool => "disable_analog_output", WIDEVINE_DISABLE_ANALOG_OUTPUT;
+        /// `hdcp_srm_rule`.
+        hdcp_srm_rule: opt HdcpSrmRule => "hdcp_srm_rule", WIDEVINE_HDCP_SRM_RULE;
+        /// `override_device_revocation`.
+        override_device_revocation: opt bool => "override_device_revocation", WIDEVINE_OVERRIDE_DEVICE_REVOCATION;
+        /// `enable_license_cipher` (License Cipher SDK).
+        enable_license_cipher: opt bool => "enable_license_cipher", WIDEVINE_ENABLE_LICENSE_CIPHER;
+        /// `allow_test_device`.
+        allow_test_device: opt bool => "allow_test_device", WIDEVINE_ALLOW_TEST_DEVICE;
     }
 }
 
-setters!(Widevine {
-    /// Sets `security_level`.
-    security_level: WidevineSecurityLevel,
-    /// Sets `required_hdcp_version`.
-    required_hdcp_version: HdcpVersion,
-    /// Sets `required_cgms_flags`.
-    required_cgms_flags: CgmsFlags,
-    /// Sets `disable_analog_output`.
-    disable_analog_output: bool,
-    /// Sets `hdcp_srm_rule`.
-    hdcp_srm_rule: HdcpSrmRule,
-    /// Sets `override_device_revocation`.
-    override_device_revocation: bool,
-    /// Sets `enable_license_cipher`.
-    enable_license_cipher: bool,
-    /// Sets `allow_test_device`.
-    allow_test_device: bool,
-});
-
-/// `security_policy[].playready`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PlayReady {
-    /// `security_level` (150, 2000, 3000).
-    pub security_level: Option<PlayReadySecurityLevel>,
-    /// `digital_video_protection_level`.
-    pub digital_video_protection_level: Option<DigitalVideoProtection>,
-    /// `analog_video_protection_level`.
-    pub analog_video_protection_level: Option<AnalogVideoProtection>,
-    /// `digital_audio_protection_level`.
-    pub digital_audio_protection_level: Option<DigitalAudioProtection>,
-    /// `require_hdcp_type_1`.
-    pub require_hdcp_type_1: Option<bool>,
-    /// `enable_license_cipher`.
-    pub enable_license_cipher: Option<bool>,
-}
-
-impl PlayReady {
-    /// Empty PlayReady settings.
-    pub fn new() -> Self {
-        Self::default()
+policy_object! {
+    /// `security_policy[].playready`.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct PlayReady in playready_fields {
+        /// `security_level` (150, 2000, 3000).
+        security_level: opt PlayReadySecurityLevel => "security_level", PLAYREADY_SECURITY_LEVEL;
+        /// `digital_video_protection_level`.
+        digital_video_protection_level: opt DigitalVideoProtection => "digital_video_protection_level", PLAYREADY_DIGITAL_VIDEO;
+        /// `analog_video_protection_level`.
+        analog_video_protection_level: opt AnalogVideoProtection => "analog_video_protection_level", PLAYREADY_ANALOG_VIDEO;
+        /// `digital_audio_protection_level`.
+        digital_audio_protection_level: opt DigitalAudioProtection => "digital_audio_protection_level", PLAYREADY_DIGITAL_AUDIO;
+        /// `require_hdcp_type_1`.
+        require_hdcp_type_1: opt bool => "require_hdcp_type_1", PLAYREADY_REQUIRE_HDCP_TYPE_1;
+        /// `enable_license_cipher`.
+        enable_license_cipher: opt bool => "enable_license_cipher", PLAYREADY_ENABLE_LICENSE_CIPHER;
     }
 }
 
-setters!(PlayReady {
-    /// Sets `security_level`.
-    security_level: PlayReadySecurityLevel,
-    /// Sets `digital_video_protection_level`.
-    digital_video_protection_level: DigitalVideoProtection,
-    /// Sets `analog_video_protection_level`.
-    analog_video_protection_level: AnalogVideoProtection,
-    /// Sets `digital_audio_protection_level`.
-    digital_audio_protection_level: DigitalAudioProtection,
-    /// Sets `require_hdcp_type_1`.
-    require_hdcp_type_1: bool,
-    /// Sets `enable_license_cipher`.
-    enable_license_cipher: bool,
-});
-
-/// `security_policy[].fairplay`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FairPlay {
-    /// `hdcp_enforcement` (-1, 0, 1).
-    pub hdcp_enforcement: Option<HdcpEnforcement>,
-    /// `allow_airplay`.
-    pub allow_airplay: Option<bool>,
-    /// `allow_av_adapter`.
-    pub allow_av_adapter: Option<bool>,
-}
-
-impl FairPlay {
-    /// Empty FairPlay settings.
-    pub fn new() -> Self {
-        Self::default()
+policy_object! {
+    /// `security_policy[].fairplay`.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct FairPlay in fairplay_fields {
+        /// `hdcp_enforcement` (-1, 0, 1).
+        hdcp_enforcement: opt HdcpEnforcement => "hdcp_enforcement", FAIRPLAY_HDCP_ENFORCEMENT;
+        /// `allow_airplay`.
+        allow_airplay: opt bool => "allow_airplay", FAIRPLAY_ALLOW_AIRPLAY;
+        /// `allow_av_adapter`.
+        allow_av_adapter: opt bool => "allow_av_adapter", FAIRPLAY_ALLOW_AV_ADAPTER;
     }
 }
 
-setters!(FairPlay {
-    /// Sets `hdcp_enforcement`.
-    hdcp_enforcement: HdcpEnforcement,
-    /// Sets `allow_airplay`.
-    allow_airplay: bool,
-    /// Sets `allow_av_adapter`.
-    allow_av_adapter: bool,
-});
-
-/// `security_policy[].ncg`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct NcgSecurity {
-    /// `allow_mobile_abnormal_device`.
-    pub allow_mobile_abnormal_device: Option<bool>,
-    /// `allow_external_display`.
-    pub allow_external_display: Option<bool>,
-    /// `control_hdcp` (0, 1, 2).
-    pub control_hdcp: Option<ControlHdcp>,
-}
-
-impl NcgSecurity {
-    /// Empty NCG settings.
-    pub fn new() -> Self {
-        Self::default()
+policy_object! {
+    /// `security_policy[].ncg`.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct NcgSecurity in ncg_security_fields {
+        /// `allow_mobile_abnormal_device`.
+        allow_mobile_abnormal_device: opt bool => "allow_mobile_abnormal_device", NCG_ALLOW_MOBILE_ABNORMAL_DEVICE;
+        /// `allow_external_display`.
+        allow_external_display: opt bool => "allow_external_display", NCG_ALLOW_EXTERNAL_DISPLAY;
+        /// `control_hdcp` (0, 1, 2).
+        control_hdcp: opt ControlHdcp => "control_hdcp", NCG_CONTROL_HDCP;
     }
 }
 
-setters!(NcgSecurity {
-    /// Sets `allow_mobile_abnormal_device`.
-    allow_mobile_abnormal_device: bool,
-    /// Sets `allow_external_display`.
-    allow_external_display: bool,
-    /// Sets `control_hdcp`.
-    control_hdcp: ControlHdcp,
-});
-
-/// `security_policy[].wiseplay`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WisePlay {
-    /// `security_level` (1–3).
-    pub security_level: Option<WisePlaySecurityLevel>,
-    /// `output_control` (0–3).
-    pub output_control: Option<OutputControl>,
-}
-
-impl WisePlay {
-    /// Empty WisePlay settings.
-    pub fn new() -> Self {
-        Self::default()
+policy_object! {
+    /// `security_policy[].wiseplay`.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct WisePlay in wiseplay_fields {
+        /// `security_level` (1–3).
+        security_level: opt WisePlaySecurityLevel => "security_level", WISEPLAY_SECURITY_LEVEL;
+        /// `output_control` (0–3).
+        output_control: opt OutputControl => "output_control", WISEPLAY_OUTPUT_CONTROL;
     }
 }
 
-setters!(WisePlay {
-    /// Sets `security_level`.
-    security_level: WisePlaySecurityLevel,
-    /// Sets `output_control`.
-    output_control: OutputControl,
-});
+macro_rules! empty_constructors {
+    ($($ty:ident: $what:literal,)*) => {$(
+        impl $ty {
+            #[doc = concat!("Empty ", $what, " settings.")]
+            pub fn new() -> Self {
+                Self::default()
+            }
+        }
+    )*};
+}
 
-/// `external_key`: content keys managed outside DoveRunner. Empty lists are omitted.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExternalKey {
-    /// CENC keys for PlayReady/Widevine.
-    pub mpeg_cenc: Vec<MpegCencKey>,
-    /// HLS sample-AES keys for FairPlay.
-    pub hls_aes: Vec<HlsAesKey>,
-    /// The NCG content encryption key.
-    pub ncg: Option<NcgKey>,
+empty_constructors! {
+    Widevine: "Widevine",
+    PlayReady: "PlayReady",
+    FairPlay: "FairPlay",
+    NcgSecurity: "NCG",
+    WisePlay: "WisePlay",
+}
+
+policy_object! {
+    /// `external_key`: content keys managed outside DoveRunner. Empty lists are omitted.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct ExternalKey in external_fields {
+        /// CENC keys for PlayReady/Widevine.
+        mpeg_cenc: list MpegCencKey => "mpeg_cenc", MPEG_CENC;
+        /// HLS sample-AES keys for FairPlay.
+        hls_aes: list HlsAesKey => "hls_aes", HLS_AES;
+        /// The NCG content encryption key.
+        ncg: opt NcgKey => "ncg", EXTERNAL_NCG;
+    }
 }
 
 impl ExternalKey {
@@ -380,44 +273,26 @@ impl ExternalKey {
         Self::default()
     }
 
-    /// Adds a CENC key.
-    #[must_use]
-    pub fn mpeg_cenc(mut self, key: MpegCencKey) -> Self {
-        self.mpeg_cenc.push(key);
-        self
-    }
-
-    /// Adds an HLS AES key.
-    #[must_use]
-    pub fn hls_aes(mut self, key: HlsAesKey) -> Self {
-        self.hls_aes.push(key);
-        self
-    }
-
-    /// Sets the NCG key.
-    #[must_use]
-    pub fn ncg(mut self, key: NcgKey) -> Self {
-        self.ncg = Some(key);
-        self
-    }
-
     /// Whether no key of any kind is set.
     pub fn is_empty(&self) -> bool {
         self.mpeg_cenc.is_empty() && self.hls_aes.is_empty() && self.ncg.is_none()
     }
 }
 
-/// `external_key.mpeg_cenc[]`. `iv` is omitted when unset (never `"iv": null`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MpegCencKey {
-    /// Track type of the key.
-    pub track_type: TrackType,
-    /// Key id.
-    pub key_id: KeyId,
-    /// Content key.
-    pub key: ContentKey,
-    /// Optional IV.
-    pub iv: Option<Iv>,
+policy_object! {
+    /// `external_key.mpeg_cenc[]`. `iv` is omitted when unset (never `"iv": null`; the Python
+    /// sample's `"iv": null` is read as no IV).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct MpegCencKey in mpeg_cenc_fields {
+        /// Track type of the key.
+        track_type: req TrackType => "track_type", MPEG_CENC_TRACK_TYPE;
+        /// Key id.
+        key_id: req KeyId => "key_id", MPEG_CENC_KEY_ID;
+        /// Content key.
+        key: req ContentKey => "key", MPEG_CENC_KEY;
+        /// Optional IV.
+        iv: nullable Iv => "iv", MPEG_CENC_IV;
+    }
 }
 
 impl MpegCencKey {
@@ -430,87 +305,90 @@ impl MpegCencKey {
             iv: None,
         }
     }
+}
 
-    /// Sets the IV.
-    #[must_use]
-    pub fn iv(mut self, iv: Iv) -> Self {
-        self.iv = Some(iv);
-        self
+policy_object! {
+    /// `external_key.hls_aes[]`: every field is required.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct HlsAesKey in hls_aes_fields {
+        /// Track type of the key.
+        track_type: req TrackType => "track_type", HLS_AES_TRACK_TYPE;
+        /// Key id.
+        key_id: req KeyId => "key_id", HLS_AES_KEY_ID;
+        /// Content key.
+        key: req ContentKey => "key", HLS_AES_KEY;
+        /// IV.
+        iv: req Iv => "iv", HLS_AES_IV;
     }
 }
 
-/// `external_key.hls_aes[]`: every field is required.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HlsAesKey {
-    /// Track type of the key.
-    pub track_type: TrackType,
-    /// Key id.
-    pub key_id: KeyId,
-    /// Content key.
-    pub key: ContentKey,
-    /// IV.
-    pub iv: Iv,
+policy_object! {
+    /// `external_key.ncg`. `track_type` is written only when set (the Python sample sends it;
+    /// the docs and the Java and PHP samples have only `cek`).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct NcgKey in ncg_key_fields {
+        /// Optional track type.
+        track_type: opt TrackType => "track_type", EXTERNAL_NCG_TRACK_TYPE;
+        /// The 32-byte content encryption key.
+        cek: req NcgCek => "cek", EXTERNAL_NCG_CEK;
+    }
 }
 
-/// `external_key.ncg`. `track_type` is written only when set (the Python sample sends it; the
-/// docs and the Java and PHP samples have only `cek`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NcgKey {
-    /// Optional track type.
-    pub track_type: Option<TrackType>,
-    /// The 32-byte content encryption key.
-    pub cek: NcgCek,
+drm_secret::secret_newtype!(
+    /// A 16-byte content key. `Debug` prints `ContentKey([redacted])`; zeroized on drop;
+    /// compared in constant time. The workspace's one content-key type (16 bytes, what
+    /// DoveRunner uses).
+    pub ContentKey: [u8; 16]
+);
+
+drm_secret::secret_newtype!(
+    /// The 32-byte NCG content encryption key. `Debug` prints `NcgCek([redacted])`; zeroized
+    /// on drop; compared in constant time.
+    pub NcgCek: [u8; 32]
+);
+
+impl ContentKey {
+    /// From lower-case hex of exactly 32 digits (DoveRunner rejects upper case).
+    pub fn from_hex(text: &str) -> Option<Self> {
+        crate::hex::decode_array(text, HexCase::Lower).map(Self::from_bytes)
+    }
 }
 
-macro_rules! key_bytes {
-    ($(#[$doc:meta])* $name:ident, $len:literal, secret = $secret:literal) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct $name([u8; $len]);
-
-        impl $name {
-            /// From raw bytes.
-            pub const fn from_bytes(bytes: [u8; $len]) -> Self {
-                Self(bytes)
-            }
-
-            /// The raw bytes.
-            pub const fn as_bytes(&self) -> &[u8; $len] {
-                &self.0
-            }
-
-            /// From lower-case hex of exactly the right length (DoveRunner rejects upper case).
-            pub fn from_hex(text: &str) -> Option<Self> {
-                decode_hex(text, HexCase::Lower)?.try_into().ok().map(Self)
-            }
-
-            /// Lower-case hex.
-            pub fn to_hex(&self) -> String {
-                hex_lower(&self.0)
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                if $secret {
-                    write!(f, concat!(stringify!($name), "([redacted])"))
-                } else {
-                    write!(f, concat!(stringify!($name), "({})"), self.to_hex())
-                }
-            }
-        }
-    };
+impl NcgCek {
+    /// From lower-case hex of exactly 64 digits (DoveRunner rejects upper case).
+    pub fn from_hex(text: &str) -> Option<Self> {
+        crate::hex::decode_array(text, HexCase::Lower).map(Self::from_bytes)
+    }
 }
 
-key_bytes!(
-    /// A 16-byte content key. `Debug` does not show it.
-    ContentKey, 16, secret = true
-);
-key_bytes!(
-    /// A 16-byte initialisation vector.
-    Iv, 16, secret = false
-);
-key_bytes!(
-    /// The 32-byte NCG content encryption key. `Debug` does not show it.
-    NcgCek, 32, secret = true
-);
+/// A 16-byte initialisation vector (not secret).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Iv([u8; 16]);
+
+impl Iv {
+    /// From raw bytes.
+    pub const fn from_bytes(bytes: [u8; 16]) -> Self {
+        Self(bytes)
+    }
+
+    /// The raw bytes.
+    pub const fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+
+    /// From lower-case hex of exactly 32 digits (DoveRunner rejects upper case).
+    pub fn from_hex(text: &str) -> Option<Self> {
+        crate::hex::decode_array(text, HexCase::Lower).map(Self)
+    }
+
+    /// Lower-case hex.
+    pub fn to_hex(&self) -> String {
+        crate::hex::encode_lower(&self.0)
+    }
+}
+
+impl fmt::Debug for Iv {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Iv({})", self.to_hex())
+    }
+}

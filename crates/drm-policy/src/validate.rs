@@ -14,8 +14,9 @@
 //! Key material is lower-case hex of exact length and WisePlay values are within their ranges by
 //! construction (see [`crate::read`] for how JSON input is checked).
 
-use crate::codes::{self, ErrorCode};
+use crate::codes;
 use crate::model::*;
+use crate::schema::Field;
 use crate::violation::{PolicyError, Violations};
 
 /// The largest duration the license server takes (a signed 32-bit integer).
@@ -34,14 +35,16 @@ impl Policy {
 
     pub(crate) fn check_into(&self, v: &mut Violations) {
         if let Some(p) = &self.playback_policy {
-            check_playback(p, v);
+            check_playback(p, &policy_fields::playback_policy.path("$"), v);
         }
+        let list = policy_fields::security_policy.path("$");
         let mut seen = Vec::with_capacity(self.security_policy.len());
         for (i, entry) in self.security_policy.iter().enumerate() {
             if seen.contains(&entry.track_type) {
+                let field = security_fields::track_type;
                 v.push(
-                    codes::SECURITY_TRACK_TYPE,
-                    &format!("$.security_policy[{i}].track_type"),
+                    field.code,
+                    &field.path(&format!("{list}[{i}]")),
                     format!(
                         "track_type {} appears in more than one security_policy entry",
                         entry.track_type
@@ -54,7 +57,7 @@ impl Policy {
             if e.is_empty() {
                 v.push(
                     codes::EXTERNAL_KEY_EMPTY,
-                    "$.external_key",
+                    &policy_fields::external_key.path("$"),
                     "external_key is set but holds no key",
                 );
             }
@@ -62,56 +65,37 @@ impl Policy {
     }
 }
 
-fn check_range(v: &mut Violations, code: ErrorCode, field: &str, value: Option<i64>) {
+fn check_range(v: &mut Violations, at: &str, field: Field, value: Option<i64>) {
     if let Some(n) = value {
         if !(0..=MAX_DURATION).contains(&n) {
             v.push(
-                code,
-                &format!("$.playback_policy.{field}"),
-                format!("{field} must be an integer within 0..={MAX_DURATION}, got {n}"),
+                field.code,
+                &field.path(at),
+                format!(
+                    "{} must be an integer within 0..={MAX_DURATION}, got {n}",
+                    field.key
+                ),
             );
         }
     }
 }
 
-fn check_playback(p: &PlaybackPolicy, v: &mut Violations) {
-    check_range(
-        v,
-        codes::LICENSE_DURATION,
-        "license_duration",
-        p.license_duration,
-    );
-    check_range(
-        v,
-        codes::RENTAL_DURATION,
-        "rental_duration",
-        p.rental_duration,
-    );
-    check_range(
-        v,
-        codes::PLAYBACK_DURATION,
-        "playback_duration",
-        p.playback_duration,
-    );
-    check_range(
-        v,
-        codes::MAX_STREAM_PER_USER,
-        "max_stream_per_user",
-        p.max_stream_per_user,
-    );
+/// The rules of `playback_policy`, the object at `at`.
+fn check_playback(p: &PlaybackPolicy, at: &str, v: &mut Violations) {
+    use playback_fields as f;
+    check_range(v, at, f::license_duration, p.license_duration);
+    check_range(v, at, f::rental_duration, p.rental_duration);
+    check_range(v, at, f::playback_duration, p.playback_duration);
+    check_range(v, at, f::max_stream_per_user, p.max_stream_per_user);
     match &p.renewal_duration {
-        Some(RenewalDuration::Seconds(n)) => {
-            check_range(v, codes::RENEWAL_DURATION, "renewal_duration", Some(*n))
-        }
+        Some(RenewalDuration::Seconds(n)) => check_range(v, at, f::renewal_duration, Some(*n)),
         Some(RenewalDuration::Text(t)) => {
             let digits = !t.is_empty() && t.len() <= 10 && t.bytes().all(|b| b.is_ascii_digit());
             match t.parse::<i64>() {
-                Ok(n) if digits => {
-                    check_range(v, codes::RENEWAL_DURATION, "renewal_duration", Some(n))
-                }
+                Ok(n) if digits => check_range(v, at, f::renewal_duration, Some(n)),
                 _ => v.push(
-                    codes::RENEWAL_DURATION,
-                    "$.playback_policy.renewal_duration",
+                    f::renewal_duration.code,
+                    &f::renewal_duration.path(at),
                     format!(
                         "renewal_duration as a string must be decimal digits, got {:?}",
                         clip(t)
@@ -124,8 +108,8 @@ fn check_playback(p: &PlaybackPolicy, v: &mut Violations) {
     if let Some(date) = &p.expire_date {
         if !is_utc_datetime(date) {
             v.push(
-                codes::EXPIRE_DATE,
-                "$.playback_policy.expire_date",
+                f::expire_date.code,
+                &f::expire_date.path(at),
                 format!(
                     "expire_date must be a real UTC time as YYYY-MM-DDTHH:MM:SSZ, got {:?}",
                     clip(date)
@@ -134,23 +118,18 @@ fn check_playback(p: &PlaybackPolicy, v: &mut Violations) {
         }
     }
     if p.persistent != Some(true) {
-        for (field, code, set) in [
-            (
-                "rental_duration",
-                codes::RENTAL_DURATION,
-                p.rental_duration.is_some(),
-            ),
-            (
-                "playback_duration",
-                codes::PLAYBACK_DURATION,
-                p.playback_duration.is_some(),
-            ),
+        for (field, set) in [
+            (f::rental_duration, p.rental_duration.is_some()),
+            (f::playback_duration, p.playback_duration.is_some()),
         ] {
             if set {
                 v.push(
-                    code,
-                    &format!("$.playback_policy.{field}"),
-                    format!("{field} applies to offline licenses only: set persistent to true"),
+                    field.code,
+                    &field.path(at),
+                    format!(
+                        "{} applies to offline licenses only: set persistent to true",
+                        field.key
+                    ),
                 );
             }
         }
@@ -185,14 +164,13 @@ pub fn is_utc_datetime(text: &str) -> bool {
     ) else {
         return false;
     };
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
+    let (Ok(year), Ok(month)) = (i32::try_from(year), u8::try_from(month)) else {
+        return false;
     };
+    let Ok(month) = time::Month::try_from(month) else {
+        return false;
+    };
+    let days_in_month = u32::from(month.length(year));
     (1..=days_in_month).contains(&day) && hour < 24 && minute < 60 && second < 60
 }
 

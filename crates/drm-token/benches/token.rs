@@ -130,7 +130,55 @@ fn tokens_cpu(c: &mut Criterion<CpuTime>) {
     g.bench_function("inspect_v10_with_keys", |b| {
         b.iter(|| inspect(black_box(&token), &options).unwrap())
     });
+    g.bench_function("parts/policy_from_json_v10", |b| {
+        b.iter(|| Policy::from_json(black_box(POLICY)).unwrap())
+    });
+    // Every line its own policy: 1,000 distinct lines in turn, more than the cache holds.
+    let lines = fresh_policy_lines(1000);
+    let mut issuer = batch_issuer(ts);
+    let mut i = 0;
+    g.bench_function("batch_line_fresh_policy_v10", |b| {
+        b.iter(|| {
+            i = (i + 1) % lines.len();
+            issuer
+                .issue_line(black_box(lines[i].as_bytes()))
+                .unwrap()
+                .len()
+        })
+    });
     g.finish();
+}
+
+/// Batch lines each carrying the v10-like policy with its own `license_duration`.
+fn fresh_policy_lines(count: usize) -> Vec<String> {
+    let compact = Policy::from_json(POLICY)
+        .unwrap()
+        .to_json(JsonStyle::Compact);
+    (0..count)
+        .map(|n| {
+            let policy = compact.replacen(
+                "\"license_duration\":86400",
+                &format!("\"license_duration\":{}", 3600 + n),
+                1,
+            );
+            assert_ne!(policy, compact);
+            format!(r#"{{"drm_type":"Widevine","user_id":"user-{n}","cid":"content-{n}","policy":{policy}}}"#)
+        })
+        .collect()
+}
+
+fn batch_issuer(ts: Timestamp) -> BatchIssuer {
+    BatchIssuer::new(batch_defaults(ts))
+}
+
+fn batch_defaults(ts: Timestamp) -> BatchDefaults {
+    BatchDefaults {
+        site_id: Some("TUTO".into()),
+        site_key: Some("lU5D8s3PWoLls3PWFWkClULlFWk5D8oC".into()),
+        access_key: Some("LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20".into()),
+        timestamp: Some(ts),
+        ..BatchDefaults::default()
+    }
 }
 
 fn tokens(c: &mut Criterion) {
@@ -197,13 +245,10 @@ fn tokens(c: &mut Criterion) {
     g.bench_function("inspect_v10_with_keys", |b| {
         b.iter(|| inspect(black_box(&token), &options).unwrap())
     });
-    let mut defaults = BatchDefaults::default();
-    defaults.site_id = Some("TUTO".into());
-    defaults.site_key = Some("lU5D8s3PWoLls3PWFWkClULlFWk5D8oC".into());
-    defaults.access_key = Some("LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20".into());
-    defaults.policy = Some(POLICY.to_owned());
-    defaults.timestamp = Some(ts);
-    let mut issuer = BatchIssuer::new(defaults);
+    let mut issuer = BatchIssuer::new(BatchDefaults {
+        policy: Some(POLICY.into()),
+        ..batch_defaults(ts)
+    });
     let line = br#"{"drm_type": "widevine", "user_id": "user-123456", "cid": "content-977"}"#;
     g.bench_function("batch_line_v10", |b| {
         b.iter(|| issuer.issue_line(black_box(line)).unwrap().len())

@@ -12,10 +12,12 @@
 //! ```
 //! use drm_token::batch::{BatchDefaults, BatchIssuer};
 //!
-//! let mut defaults = BatchDefaults::default();
-//! defaults.site_id = Some("TUTO".into());
-//! defaults.site_key = Some("lU5D8s3PWoLls3PWFWkClULlFWk5D8oC".into());
-//! defaults.access_key = Some("LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20".into());
+//! let defaults = BatchDefaults {
+//!     site_id: Some("TUTO".into()),
+//!     site_key: Some("lU5D8s3PWoLls3PWFWkClULlFWk5D8oC".into()),
+//!     access_key: Some("LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20".into()),
+//!     ..BatchDefaults::default()
+//! };
 //! let mut issuer = BatchIssuer::new(defaults);
 //! let token = issuer.issue_line(br#"{"drm_type": "widevine", "user_id": "u1", "cid": "c1"}"#)?;
 //! assert!(!token.is_empty());
@@ -25,10 +27,14 @@
 //! ```
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 
 use drm_policy::{ErrorCode, JsonStyle, codes};
+use drm_secret::SecretString;
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::credentials::SiteCredentials;
@@ -44,7 +50,9 @@ pub const MAX_LINE_BYTES: usize = drm_policy::read::MAX_POLICY_BYTES + 64 * 1024
 /// How many distinct credentials / prepared policies a batch keeps.
 const CACHE_LIMIT: usize = 64;
 
-/// The values a request line may leave out. Secrets here are wiped on drop.
+/// The values a request line may leave out. The keys (and the policy text, which can hold
+/// content keys) are secret types: redacted in `Debug`, wiped on drop. They are checked when a
+/// line uses them, so a bad default key fails each line with its official code.
 #[derive(Clone, Default)]
 pub struct BatchDefaults {
     /// `drm_type` for lines without one.
@@ -52,11 +60,11 @@ pub struct BatchDefaults {
     /// `site_id`.
     pub site_id: Option<String>,
     /// `site_key` (Console text).
-    pub site_key: Option<String>,
+    pub site_key: Option<SecretString>,
     /// `access_key`.
-    pub access_key: Option<String>,
+    pub access_key: Option<SecretString>,
     /// The policy JSON text for lines without `policy` (none: `{"policy_version": 2}`).
-    pub policy: Option<String>,
+    pub policy: Option<SecretString>,
     /// `response_format` for lines without one.
     pub response_format: ResponseFormat,
     /// `key_rotation` for lines without one.
@@ -72,26 +80,14 @@ impl std::fmt::Debug for BatchDefaults {
         f.debug_struct("BatchDefaults")
             .field("drm_type", &self.drm_type)
             .field("site_id", &self.site_id)
-            .field("site_key", &self.site_key.as_ref().map(|_| "[redacted]"))
-            .field(
-                "access_key",
-                &self.access_key.as_ref().map(|_| "[redacted]"),
-            )
-            .field("policy", &self.policy.as_ref().map(|p| p.len()))
+            .field("site_key", &self.site_key)
+            .field("access_key", &self.access_key)
+            .field("policy_len", &self.policy.as_ref().map(SecretString::len))
             .field("response_format", &self.response_format)
             .field("key_rotation", &self.key_rotation)
             .field("timestamp", &self.timestamp)
             .field("style", &self.style)
             .finish()
-    }
-}
-
-impl Drop for BatchDefaults {
-    fn drop(&mut self) {
-        use zeroize::Zeroize;
-        self.site_key.zeroize();
-        self.access_key.zeroize();
-        self.policy.zeroize();
     }
 }
 
@@ -151,9 +147,11 @@ fn text<'a>(
 /// Mints one token per request line; see the [module docs](self).
 pub struct BatchIssuer {
     defaults: BatchDefaults,
-    default_policy: String,
+    default_policy: Zeroizing<String>,
     creds: Vec<SiteCredentials>,
-    prepared: Vec<([u8; 32], Zeroizing<String>, PreparedPolicy)>,
+    /// The most recently used entry of `creds`.
+    last_creds: Option<usize>,
+    prepared: PolicyCache,
     minter: TokenMinter,
     clock: Option<Timestamp>,
 }
@@ -163,7 +161,7 @@ impl std::fmt::Debug for BatchIssuer {
         f.debug_struct("BatchIssuer")
             .field("defaults", &self.defaults)
             .field("cached_credentials", &self.creds.len())
-            .field("cached_policies", &self.prepared.len())
+            .field("cached_policies", &self.prepared.slots.len())
             .finish_non_exhaustive()
     }
 }
@@ -171,15 +169,19 @@ impl std::fmt::Debug for BatchIssuer {
 impl BatchIssuer {
     /// An issuer with these defaults.
     pub fn new(defaults: BatchDefaults) -> Self {
-        let default_policy = defaults
-            .policy
-            .clone()
-            .unwrap_or_else(|| r#"{"policy_version": 2}"#.to_owned());
+        let default_policy = Zeroizing::new(
+            defaults
+                .policy
+                .as_ref()
+                .map_or(r#"{"policy_version": 2}"#, SecretString::expose_secret)
+                .to_owned(),
+        );
         Self {
             defaults,
             default_policy,
             creds: Vec::new(),
-            prepared: Vec::new(),
+            last_creds: None,
+            prepared: PolicyCache::default(),
             minter: TokenMinter::new(),
             clock: None,
         }
@@ -216,11 +218,7 @@ impl BatchIssuer {
             .ok_or(TokenError::missing(codes::CID_REQUIRED, "cid"))?;
         let creds_index = self.credentials(&req)?;
 
-        let drm_type = match text(
-            req.drm_type,
-            ErrorCode(crate::DRM_TYPE_SERVER_CODE),
-            "drm_type",
-        )? {
+        let drm_type = match text(req.drm_type, codes::SERVER_INVALID_DRM_TYPE, "drm_type")? {
             Some(name) => name.parse::<DrmType>()?,
             None => self.defaults.drm_type.ok_or_else(|| TokenError::DrmType {
                 value: String::new(),
@@ -240,11 +238,7 @@ impl BatchIssuer {
             Some("false") => false,
             Some(_) => return Err(TokenError::KeyRotation),
         };
-        let timestamp = match text(
-            req.timestamp,
-            ErrorCode(crate::TIMESTAMP_SERVER_CODE),
-            "timestamp",
-        )? {
+        let timestamp = match text(req.timestamp, codes::SERVER_TOKEN_EXPIRED, "timestamp")? {
             Some(t) => Timestamp::parse(&t)?,
             None => match self.defaults.timestamp {
                 Some(t) => t,
@@ -257,7 +251,7 @@ impl BatchIssuer {
             .response_format(response_format)
             .key_rotation(key_rotation);
         let creds = &self.creds[creds_index];
-        let prepared = &self.prepared[prepared_index].2;
+        let prepared = &self.prepared.slots[prepared_index].prepared;
         self.minter.mint(&request, creds, prepared, timestamp)
     }
 
@@ -290,26 +284,46 @@ impl BatchIssuer {
         let access_key = access_key
             .as_deref()
             .map(String::as_str)
-            .or(self.defaults.access_key.as_deref())
+            .or(self
+                .defaults
+                .access_key
+                .as_ref()
+                .map(SecretString::expose_secret))
             .unwrap_or_default();
         let site_key = site_key
             .as_deref()
             .map(String::as_str)
-            .or(self.defaults.site_key.as_deref())
+            .or(self
+                .defaults
+                .site_key
+                .as_ref()
+                .map(SecretString::expose_secret))
             .unwrap_or_default();
-        if let Some(i) = self.creds.iter().position(|c| {
+        // Secrets are compared in constant time; the entry used last is tried first.
+        let same = |c: &SiteCredentials| {
             c.site_id().as_str() == site_id
-                && c.site_key().expose_secret() == site_key.as_bytes()
-                && c.access_key().expose_secret() == access_key
-        }) {
+                && bool::from(c.site_key().expose_secret()[..].ct_eq(site_key.as_bytes()))
+                && bool::from(
+                    c.access_key()
+                        .expose_secret()
+                        .as_bytes()
+                        .ct_eq(access_key.as_bytes()),
+                )
+        };
+        if let Some(i) = self.last_creds.filter(|&i| same(&self.creds[i])) {
+            return Ok(i);
+        }
+        if let Some(i) = self.creds.iter().position(same) {
+            self.last_creds = Some(i);
             return Ok(i);
         }
         let creds = SiteCredentials::from_strs(site_id, site_key, access_key)?;
         if self.creds.len() >= CACHE_LIMIT {
-            self.creds.remove(0);
             // Prepared policies are keyed by site key, not by index: nothing else to update.
+            self.creds.clear();
         }
         self.creds.push(creds);
+        self.last_creds = Some(self.creds.len() - 1);
         Ok(self.creds.len() - 1)
     }
 
@@ -331,19 +345,126 @@ impl BatchIssuer {
         };
         let creds = &self.creds[creds_index];
         let tag = *creds.key_tag();
+        let hash = match self.prepared.find(&tag, &policy_text) {
+            Ok(i) => return Ok(i),
+            Err(hash) => hash,
+        };
+        let prepared = PreparedPolicy::from_json(&policy_text, creds, self.defaults.style)?;
+        Ok(self.prepared.insert(Slot {
+            hash,
+            tag,
+            text: Zeroizing::new(policy_text.into_owned()),
+            prepared,
+        }))
+    }
+}
+
+/// One prepared policy of the cache, with what it was prepared from.
+struct Slot {
+    hash: u64,
+    /// The site key's tag (see [`SiteCredentials`]).
+    tag: [u8; 32],
+    /// The policy text as the line gave it.
+    text: Zeroizing<String>,
+    prepared: PreparedPolicy,
+}
+
+/// The prepared policies of a batch: at most [`CACHE_LIMIT`] slots, replaced in turn, found
+/// through a hash index in constant time however full the cache is (the slot used last is tried
+/// first, without hashing: a batch with one policy never hashes it).
+#[derive(Default)]
+struct PolicyCache {
+    slots: Vec<Slot>,
+    index: HashMap<u64, usize>,
+    /// The slot the next insertion replaces once the cache is full.
+    next: usize,
+    last: Option<usize>,
+    hasher: RandomState,
+}
+
+impl PolicyCache {
+    fn matches(slot: &Slot, tag: &[u8; 32], text: &str) -> bool {
+        slot.tag == *tag && slot.text.as_str() == text
+    }
+
+    /// The slot of (`tag`, `text`), or the hash to insert it under.
+    fn find(&mut self, tag: &[u8; 32], text: &str) -> Result<usize, u64> {
         if let Some(i) = self
-            .prepared
-            .iter()
-            .position(|(t, text, _)| *t == tag && text.as_str() == policy_text)
+            .last
+            .filter(|&i| Self::matches(&self.slots[i], tag, text))
         {
             return Ok(i);
         }
-        let prepared = PreparedPolicy::from_json(&policy_text, creds, self.defaults.style)?;
-        if self.prepared.len() >= CACHE_LIMIT {
-            self.prepared.remove(0);
+        let hash = self.hasher.hash_one((tag, text));
+        match self.index.get(&hash) {
+            Some(&i) if Self::matches(&self.slots[i], tag, text) => {
+                self.last = Some(i);
+                Ok(i)
+            }
+            _ => Err(hash),
         }
-        self.prepared
-            .push((tag, Zeroizing::new(policy_text.into_owned()), prepared));
-        Ok(self.prepared.len() - 1)
+    }
+
+    /// Stores `slot` (replacing the oldest one when full) and returns its index.
+    fn insert(&mut self, slot: Slot) -> usize {
+        let hash = slot.hash;
+        let i = if self.slots.len() < CACHE_LIMIT {
+            self.slots.push(slot);
+            self.slots.len() - 1
+        } else {
+            let i = self.next;
+            self.next = (i + 1) % CACHE_LIMIT;
+            let old = std::mem::replace(&mut self.slots[i], slot);
+            if self.index.get(&old.hash) == Some(&i) {
+                self.index.remove(&old.hash);
+            }
+            i
+        };
+        self.index.insert(hash, i);
+        self.last = Some(i);
+        i
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn issuer() -> BatchIssuer {
+        BatchIssuer::new(BatchDefaults {
+            site_id: Some("TUTO".into()),
+            site_key: Some("lU5D8s3PWoLls3PWFWkClULlFWk5D8oC".into()),
+            access_key: Some("LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20".into()),
+            timestamp: Some(Timestamp::parse("2025-06-01T12:34:56Z").unwrap_or(Timestamp::now())),
+            ..BatchDefaults::default()
+        })
+    }
+
+    fn line(duration: usize) -> String {
+        format!(
+            r#"{{"drm_type": "Widevine", "user_id": "u", "cid": "c", "policy": {{"policy_version": 2, "playback_policy": {{"license_duration": {duration}}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn a_full_cache_keeps_answering_like_an_empty_one() {
+        let mut cached = issuer();
+        // Three times the cache size: every slot is replaced twice, in turn.
+        let lines: Vec<String> = (0..3 * CACHE_LIMIT).map(line).collect();
+        for round in 0..2 {
+            for (i, text) in lines.iter().enumerate().rev() {
+                let got = cached.issue_line(text.as_bytes()).map(<[u8]>::to_vec);
+                let fresh = issuer().issue_line(text.as_bytes()).map(<[u8]>::to_vec);
+                assert_eq!(got, fresh, "round {round}, line {i}");
+            }
+        }
+        assert_eq!(cached.prepared.slots.len(), CACHE_LIMIT);
+        assert!(cached.prepared.index.len() <= CACHE_LIMIT);
+        // The last line is cached and found again.
+        let hash = cached.prepared.find(cached.creds[0].key_tag(), &{
+            let l = line(0);
+            l[l.find("{\"policy_version").unwrap_or(0)..l.len() - 1].to_owned()
+        });
+        assert!(hash.is_ok());
     }
 }

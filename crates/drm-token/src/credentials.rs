@@ -8,8 +8,9 @@ use std::fmt;
 use std::str::FromStr;
 
 use drm_policy::codes;
+use drm_secret::SecretString;
 use sha2::{Digest, Sha256};
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::Zeroizing;
 
 use crate::error::TokenError;
 
@@ -75,14 +76,16 @@ impl FromStr for SiteId {
     }
 }
 
-/// The 32-byte site key: the AES-256 key of the policy envelope, used as the bytes of the
-/// 32-character string shown in the Console (not hex- or base64-decoded).
-///
-/// Stricter than the official samples, which silently fall back to AES-128/192 (Python, Java) or
-/// pad/truncate (PHP) when the key has another length: here anything but exactly 32 bytes is
-/// rejected (code 1004).
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
-pub struct SiteKey([u8; 32]);
+drm_secret::secret_newtype!(
+    /// The 32-byte site key: the AES-256 key of the policy envelope, used as the bytes of the
+    /// 32-character string shown in the Console (not hex- or base64-decoded).
+    ///
+    /// Stricter than the official samples, which silently fall back to AES-128/192 (Python,
+    /// Java) or pad/truncate (PHP) when the key has another length: here anything but exactly
+    /// 32 bytes is rejected (code 1004). Debug prints `SiteKey([redacted])`; zeroized on drop;
+    /// compared in constant time.
+    pub SiteKey: [u8; 32]
+);
 
 impl SiteKey {
     /// The site key from its Console text (exactly 32 bytes of UTF-8, normally 32 ASCII characters).
@@ -93,29 +96,11 @@ impl SiteKey {
         if text.is_empty() {
             return Err(TokenError::missing(codes::SITE_KEY_REQUIRED, "site_key"));
         }
-        let bytes: [u8; 32] = text
-            .as_bytes()
-            .try_into()
-            .map_err(|_| TokenError::SiteKeyLength { len: text.len() })?;
-        Ok(Self(bytes))
-    }
-
-    /// The site key from its 32 raw bytes.
-    pub const fn from_bytes(bytes: [u8; 32]) -> Self {
-        Self(bytes)
-    }
-
-    /// The 32 key bytes.
-    ///
-    /// **Security warning:** do not log or print them.
-    pub fn expose_secret(&self) -> &[u8; 32] {
-        &self.0
-    }
-}
-
-impl fmt::Debug for SiteKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SiteKey([redacted])")
+        let bytes = Zeroizing::new(
+            <[u8; 32]>::try_from(text.as_bytes())
+                .map_err(|_| TokenError::SiteKeyLength { len: text.len() })?,
+        );
+        Ok(Self::from_bytes(*bytes))
     }
 }
 
@@ -135,9 +120,11 @@ impl TryFrom<&str> for SiteKey {
     }
 }
 
-/// The access key: the secret prefix of the token hash.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
-pub struct AccessKey(String);
+drm_secret::secret_newtype!(
+    /// The access key: the secret prefix of the token hash. Debug prints
+    /// `AccessKey([redacted])`; zeroized on drop; compared in constant time.
+    pub AccessKey; checked
+);
 
 impl AccessKey {
     /// The access key text (non-empty, at most [`MAX_ID_BYTES`] bytes).
@@ -145,25 +132,14 @@ impl AccessKey {
     /// # Errors
     /// [`TokenError::Missing`] (1003) when empty, [`TokenError::InvalidField`] when too long.
     pub fn new(text: impl Into<String>) -> Result<Self, TokenError> {
-        let mut text = text.into();
-        if let Err(e) = check_text(&text, codes::ACCESS_KEY_REQUIRED, "access_key") {
-            text.zeroize();
-            return Err(e);
-        }
-        Ok(Self(text))
-    }
-
-    /// The access key text.
-    ///
-    /// **Security warning:** do not log or print it.
-    pub fn expose_secret(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for AccessKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AccessKey([redacted])")
+        // Wrapped first, so a rejected value is wiped too.
+        let secret = SecretString::new(text);
+        check_text(
+            secret.expose_secret(),
+            codes::ACCESS_KEY_REQUIRED,
+            "access_key",
+        )?;
+        Ok(Self::from_secret_string(secret))
     }
 }
 
@@ -278,6 +254,22 @@ mod tests {
         assert_eq!(format!("{key:?}"), "SiteKey([redacted])");
         let access = AccessKey::new("LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20").unwrap();
         assert_eq!(format!("{access:?}"), "AccessKey([redacted])");
+        assert_eq!(
+            key,
+            SiteKey::new("lU5D8s3PWoLls3PWFWkClULlFWk5D8oC").unwrap()
+        );
+        assert_ne!(
+            key,
+            SiteKey::new("lU5D8s3PWoLls3PWFWkClULlFWk5D8oD").unwrap()
+        );
+        assert_eq!(
+            access,
+            AccessKey::new("LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20").unwrap()
+        );
+        assert_ne!(
+            access,
+            AccessKey::new("LT2FVJDp2Xr018zf4Di6lzvNOv3DKP2").unwrap()
+        );
     }
 
     #[test]

@@ -30,6 +30,21 @@ pub fn encrypt_policy(plaintext: &[u8], site_key: &SiteKey) -> String {
     crate::b64::encode(&cipher)
 }
 
+/// AES-256-CBC + PKCS#7 of `buf[..len]` in place: pads the buffer to whole blocks (growing
+/// it when needed) and encrypts it. The buffer's capacity should hold `len + 16` bytes, so
+/// that no copy of the plaintext is left behind by a reallocation.
+pub(crate) fn encrypt_in_place(buf: &mut Vec<u8>, len: usize, site_key: &SiteKey) {
+    let padded = (len / 16 + 1) * 16;
+    buf.resize(padded, 0);
+    let enc = cbc::Encryptor::<Aes256>::new(site_key.expose_secret().into(), (&POLICY_IV).into());
+    // The buffer holds the plaintext plus room for a full block, which PKCS#7 always fits in.
+    let n = enc
+        .encrypt_padded_mut::<Pkcs7>(buf, len)
+        .map(|c| c.len())
+        .unwrap_or(0);
+    buf.truncate(n);
+}
+
 /// AES-256-CBC + PKCS#7 of `plaintext` into `out` (replaced).
 pub(crate) fn encrypt_into(plaintext: &[u8], site_key: &SiteKey, out: &mut Vec<u8>) {
     let padded = (plaintext.len() / 16 + 1) * 16;

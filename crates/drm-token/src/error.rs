@@ -85,12 +85,12 @@ impl TokenError {
             TokenError::SiteKeyLength { .. } => Some(codes::SITE_KEY_REQUIRED),
             TokenError::ResponseFormat { .. } => Some(codes::RESPONSE_FORMAT),
             TokenError::KeyRotation => Some(codes::KEY_ROTATION),
-            TokenError::DrmType { .. } => Some(ErrorCode(DRM_TYPE_SERVER_CODE)),
+            TokenError::DrmType { .. } => Some(codes::SERVER_INVALID_DRM_TYPE),
             TokenError::Policy(e) => e.first_code(),
             TokenError::PolicyTooLarge { .. } | TokenError::Request { .. } => {
                 Some(codes::JSON_PARSE)
             }
-            TokenError::Timestamp { .. } => Some(ErrorCode(TIMESTAMP_SERVER_CODE)),
+            TokenError::Timestamp { .. } => Some(codes::SERVER_TOKEN_EXPIRED),
             TokenError::PreparedForOtherKey => None,
         }
     }
@@ -102,11 +102,11 @@ impl TokenError {
 
 /// The license server's code for an unknown `drm_type` ("invalid DRM type"); the official
 /// samples make the value unrepresentable, so no client-side code exists.
-pub const DRM_TYPE_SERVER_CODE: u16 = 7018;
+pub const DRM_TYPE_SERVER_CODE: u16 = codes::SERVER_INVALID_DRM_TYPE.get();
 
 /// The license server's code for a token it cannot date or that is outside its window ("Token
 /// is expired"), reported for a malformed timestamp.
-pub const TIMESTAMP_SERVER_CODE: u16 = 7011;
+pub const TIMESTAMP_SERVER_CODE: u16 = codes::SERVER_TOKEN_EXPIRED.get();
 
 /// At most 64 characters of a rejected (non-secret) value, for messages.
 pub(crate) fn clip(text: &str) -> String {

@@ -121,16 +121,15 @@ impl<'a> TokenRequest<'a> {
     ) -> Result<String, TokenError> {
         self.validate()?;
         policy.validate()?;
-        let mut text = policy.to_json(style);
-        let mut cipher = Vec::with_capacity(text.len() + 16);
-        crate::envelope::encrypt_into(text.as_bytes(), creds.site_key(), &mut cipher);
-        zeroize::Zeroize::zeroize(&mut text);
+        let cipher = encrypt_policy_json(policy, creds, style);
         let field_len = crate::b64::encoded_len(cipher.len());
-        let mut head = String::with_capacity(field_len + 400);
+        // The whole token JSON in one buffer: head, the policy field encoded in place, tail.
+        let mut head = String::with_capacity(field_len + 512);
         write_head(&mut head, self, creds, style);
         let mut json = head.into_bytes();
         let field_start = json.len();
-        crate::b64::append(&mut json, &cipher);
+        json.resize(field_start + field_len, 0);
+        crate::b64::encode_to(&cipher, &mut json[field_start..]);
         let hash = crate::envelope::hash_parts(
             creds.access_key(),
             [
@@ -142,11 +141,11 @@ impl<'a> TokenRequest<'a> {
                 timestamp.as_bytes(),
             ],
         );
-        let mut tail = String::with_capacity(200);
+        let mut tail = String::with_capacity(256);
         write_tail(&mut tail, self, &timestamp, &hash, style);
         json.extend_from_slice(tail.as_bytes());
-        let mut out = Vec::with_capacity(crate::b64::encoded_len(json.len()));
-        crate::b64::append(&mut out, &json);
+        let mut out = vec![0u8; crate::b64::encoded_len(json.len())];
+        crate::b64::encode_to(&json, &mut out);
         // Base64 output is ASCII.
         Ok(String::from_utf8(out).unwrap_or_default())
     }
@@ -197,6 +196,27 @@ impl<'a> TokenRequest<'a> {
             timestamp: timestamp.as_str(),
         }
     }
+}
+
+/// Writes `policy` in `style` straight into a buffer with room for the padding, and encrypts it
+/// there: no second copy of the plaintext, which is wiped if the buffer must grow.
+pub(crate) fn encrypt_policy_json(
+    policy: &Policy,
+    creds: &SiteCredentials,
+    style: JsonStyle,
+) -> Vec<u8> {
+    let mut text = String::with_capacity(2048);
+    policy.write_json(&mut text, style);
+    let len = text.len();
+    let mut buf = text.into_bytes();
+    if buf.capacity() < len + 16 {
+        let mut bigger = Vec::with_capacity(len + 16);
+        bigger.extend_from_slice(&buf);
+        zeroize::Zeroize::zeroize(&mut buf);
+        buf = bigger;
+    }
+    crate::envelope::encrypt_in_place(&mut buf, len, creds.site_key());
+    buf
 }
 
 fn key(out: &mut String, name: &str, first: bool, style: JsonStyle) {

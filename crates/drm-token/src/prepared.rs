@@ -1,10 +1,10 @@
 //! A policy encrypted once for one site key and JSON style, reused for every token.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use drm_policy::read::MAX_POLICY_BYTES;
 use drm_policy::{JsonStyle, Policy};
-use zeroize::Zeroize;
 
 use crate::credentials::SiteCredentials;
 use crate::envelope::encrypt_into;
@@ -37,9 +37,9 @@ pub struct PreparedPolicy {
     key_tag: [u8; 32],
     /// For each alignment `r` (the length of the token JSON before the field, modulo 3): the
     /// base64 of the field's whole 3-byte groups after its first `(3 - r) % 3` bytes. The token
-    /// JSON is base64-encoded as a whole; these precomputed middles skip re-encoding the
-    /// (largest) policy part of it for every token.
-    mids: [Vec<u8>; 3],
+    /// JSON is base64-encoded as a whole; these middles, computed on first use of an alignment
+    /// and kept, skip re-encoding the (largest) policy part of it for every later token.
+    mids: [OnceLock<Vec<u8>>; 3],
 }
 
 impl PreparedPolicy {
@@ -53,10 +53,8 @@ impl PreparedPolicy {
         style: JsonStyle,
     ) -> Result<Self, TokenError> {
         policy.validate()?;
-        let mut text = policy.to_json(style);
-        let prepared = Self::from_plaintext(&text, creds, style);
-        text.zeroize();
-        prepared
+        let cipher = crate::mint::encrypt_policy_json(policy, creds, style);
+        Ok(Self::from_ciphertext(&cipher, creds, style))
     }
 
     /// Reads, validates and prepares a policy JSON document. The token carries the policy in
@@ -69,8 +67,10 @@ impl PreparedPolicy {
         creds: &SiteCredentials,
         style: JsonStyle,
     ) -> Result<Self, TokenError> {
+        // `from_json` has validated it already.
         let policy = Policy::from_json(text)?;
-        Self::new(&policy, creds, style)
+        let cipher = crate::mint::encrypt_policy_json(&policy, creds, style);
+        Ok(Self::from_ciphertext(&cipher, creds, style))
     }
 
     /// Encrypts `plaintext` verbatim, without reading or validating it — for reproducing the
@@ -99,21 +99,21 @@ impl PreparedPolicy {
         }
         let mut cipher = Vec::new();
         encrypt_into(plaintext.as_bytes(), creds.site_key(), &mut cipher);
-        let b64 = crate::b64::encode(&cipher);
-        let mids = [0usize, 1, 2].map(|r| {
-            let skip = (3 - r) % 3;
-            let body = b64.as_bytes().get(skip..).unwrap_or_default();
-            let whole = body.len() / 3 * 3;
-            let mut mid = Vec::with_capacity(crate::b64::encoded_len(whole));
-            crate::b64::append(&mut mid, &body[..whole]);
-            mid
-        });
-        Ok(Self {
-            b64,
+        Ok(Self::from_ciphertext(&cipher, creds, style))
+    }
+
+    /// Around an already encrypted policy.
+    pub(crate) fn from_ciphertext(
+        cipher: &[u8],
+        creds: &SiteCredentials,
+        style: JsonStyle,
+    ) -> Self {
+        Self {
+            b64: crate::b64::encode(cipher),
             style,
             key_tag: *creds.key_tag(),
-            mids,
-        })
+            mids: Default::default(),
+        }
     }
 
     /// The token's `policy` field (base64 text).
@@ -132,7 +132,15 @@ impl PreparedPolicy {
     }
 
     pub(crate) fn mid(&self, alignment: usize) -> &[u8] {
-        &self.mids[alignment % 3]
+        let r = alignment % 3;
+        self.mids[r].get_or_init(|| {
+            let skip = (3 - r) % 3;
+            let body = self.b64.as_bytes().get(skip..).unwrap_or_default();
+            let whole = body.len() / 3 * 3;
+            let mut mid = Vec::with_capacity(crate::b64::encoded_len(whole));
+            crate::b64::append(&mut mid, &body[..whole]);
+            mid
+        })
     }
 }
 

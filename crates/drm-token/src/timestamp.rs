@@ -33,16 +33,19 @@ impl Timestamp {
                 value: seconds.to_string(),
             });
         }
-        let days = seconds.div_euclid(86_400);
-        let secs = seconds.rem_euclid(86_400);
-        let (year, month, day) = civil_from_days(days);
+        let at = time::OffsetDateTime::from_unix_timestamp(seconds).map_err(|_| {
+            TokenError::Timestamp {
+                value: seconds.to_string(),
+            }
+        })?;
         let mut text = *b"0000-00-00T00:00:00Z";
-        put(&mut text[0..4], year as u32);
-        put(&mut text[5..7], month);
-        put(&mut text[8..10], day);
-        put(&mut text[11..13], (secs / 3600) as u32);
-        put(&mut text[14..16], (secs / 60 % 60) as u32);
-        put(&mut text[17..19], (secs % 60) as u32);
+        // Years 1970..=9999: four digits, never negative.
+        put(&mut text[0..4], at.year().unsigned_abs());
+        put(&mut text[5..7], u32::from(u8::from(at.month())));
+        put(&mut text[8..10], u32::from(at.day()));
+        put(&mut text[11..13], u32::from(at.hour()));
+        put(&mut text[14..16], u32::from(at.minute()));
+        put(&mut text[17..19], u32::from(at.second()));
         Ok(Self {
             unix: seconds,
             text,
@@ -76,12 +79,18 @@ impl Timestamp {
             return Err(err());
         }
         let b = text.as_bytes();
+        // Checked above: ASCII digits at these places, a real date and time.
         let num = |r: std::ops::Range<usize>| {
             b[r].iter()
-                .fold(0i64, |acc, &c| acc * 10 + i64::from(c - b'0'))
+                .fold(0u16, |acc, &c| acc * 10 + u16::from(c - b'0'))
         };
-        let days = days_from_civil(num(0..4), num(5..7), num(8..10));
-        let seconds = days * 86_400 + num(11..13) * 3600 + num(14..16) * 60 + num(17..19);
+        let small = |r| u8::try_from(num(r)).map_err(|_| err());
+        let month = time::Month::try_from(small(5..7)?).map_err(|_| err())?;
+        let date = time::Date::from_calendar_date(i32::from(num(0..4)), month, small(8..10)?)
+            .map_err(|_| err())?;
+        let clock = time::Time::from_hms(small(11..13)?, small(14..16)?, small(17..19)?)
+            .map_err(|_| err())?;
+        let seconds = date.with_time(clock).assume_utc().unix_timestamp();
         Self::from_unix(seconds).map_err(|_| err())
     }
 
@@ -107,31 +116,6 @@ fn put(dst: &mut [u8], mut value: u32) {
         *slot = b'0' + (value % 10) as u8;
         value /= 10;
     }
-}
-
-/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-/// (year, month, day) → days since 1970-01-01.
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 impl fmt::Debug for Timestamp {

@@ -31,10 +31,12 @@ fn mint(user: &str, cid: &str) -> Result<String, TokenError> {
 }
 
 fn batch_error(line: &str) -> u16 {
-    let mut defaults = BatchDefaults::default();
-    defaults.site_id = Some("TUTO".into());
-    defaults.site_key = Some(SITE_KEY.into());
-    defaults.access_key = Some(ACCESS_KEY.into());
+    let defaults = BatchDefaults {
+        site_id: Some("TUTO".into()),
+        site_key: Some(SITE_KEY.into()),
+        access_key: Some(ACCESS_KEY.into()),
+        ..BatchDefaults::default()
+    };
     let mut issuer = BatchIssuer::new(defaults);
     code(&issuer.issue_line(line.as_bytes()).unwrap_err())
 }

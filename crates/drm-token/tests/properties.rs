@@ -135,10 +135,12 @@ proptest! {
 
     #[test]
     fn batch_lines_never_panic(line in proptest::collection::vec(any::<u8>(), 0..300)) {
-        let mut defaults = BatchDefaults::default();
-        defaults.site_id = Some("TUTO".into());
-        defaults.site_key = Some("lU5D8s3PWoLls3PWFWkClULlFWk5D8oC".into());
-        defaults.access_key = Some("LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20".into());
+        let defaults = BatchDefaults {
+            site_id: Some("TUTO".into()),
+            site_key: Some("lU5D8s3PWoLls3PWFWkClULlFWk5D8oC".into()),
+            access_key: Some("LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20".into()),
+            ..BatchDefaults::default()
+        };
         let mut issuer = BatchIssuer::new(defaults);
         let _ = issuer.issue_line(&line);
     }
@@ -147,11 +149,13 @@ proptest! {
 #[test]
 fn batch_line_equals_single_mint() {
     let creds = creds();
-    let mut defaults = BatchDefaults::default();
-    defaults.site_id = Some("TUTO".into());
-    defaults.site_key = Some("lU5D8s3PWoLls3PWFWkClULlFWk5D8oC".into());
-    defaults.access_key = Some("LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20".into());
-    defaults.style = JsonStyle::Python;
+    let defaults = BatchDefaults {
+        site_id: Some("TUTO".into()),
+        site_key: Some("lU5D8s3PWoLls3PWFWkClULlFWk5D8oC".into()),
+        access_key: Some("LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20".into()),
+        style: JsonStyle::Python,
+        ..BatchDefaults::default()
+    };
     let mut issuer = BatchIssuer::new(defaults);
     let line = r#"{"drm_type": "playready", "user_id": "사용자-é", "cid": "movies/big buck bunny", "timestamp": "2025-06-01T12:34:56Z", "response_format": "json", "key_rotation": true, "policy": {"playback_policy": {"license_duration": 60}, "policy_version": 2}}"#;
     let token = String::from_utf8(issuer.issue_line(line.as_bytes()).unwrap().to_vec()).unwrap();

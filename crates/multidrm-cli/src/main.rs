@@ -38,6 +38,9 @@ enum Command {
     /// DIVA entitlement: sign and verify messages, run the entitlement service.
     #[command(subcommand)]
     Entitlement(cmd::entitlement::EntitlementCmd),
+    /// License requests: send one and explain the answer, explain error codes, certificates.
+    #[command(subcommand)]
+    License(cmd::license::LicenseCmd),
     /// Run the HTTP server: DIVA entitlement, the token endpoint, health, readiness, metrics.
     Serve(cmd::serve::ServeArgs),
     /// Serve the loopback emulators of the KMS and the NCP API until Ctrl-C.
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         Command::Pssh(c) => cmd::pssh::run(c),
         Command::Ncp(c) => cmd::ncp::run(c),
         Command::Entitlement(c) => cmd::entitlement::run(c),
+        Command::License(c) => cmd::license::run(c),
         Command::Serve(a) => cmd::serve::run(a),
         Command::Sandbox(a) => cmd::sandbox::run(a),
         Command::Demo(a) => cmd::demo::run(a),

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 use drm_cpix::playready::{PlayReadyKid, WrmHeader};
-use drm_cpix::pssh::{PsshBox, encode_base64};
+use drm_cpix::pssh::{PsshBox, decode_base64, encode_base64};
 use drm_cpix::system::WIDEVINE_SYSTEM_ID;
 use serde_json::Value;
 
@@ -206,4 +206,117 @@ fn bad_input_exits_1_with_a_message() {
     assert!(decode_fails(&["pssh", "decode", &README_WV[..40]]).contains("PSSH"));
     assert!(decode_fails(&["pssh", "decode", README_PR, "--key", "abcd"]).contains("--key"));
     assert!(decode_fails(&["pssh", "decode", "skd://"]).contains("skd"));
+}
+
+// ------------------------------------------------------------------------------------------
+// Boxes from real init segments (issue 10, class 4); data: drm-cpix tests/data/fidelity.
+
+fn fidelity(name: &str) -> String {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../drm-cpix/tests/data/fidelity")
+        .join(name);
+    std::fs::read_to_string(path).unwrap().trim().to_owned()
+}
+
+#[test]
+fn wpt_init_data_with_its_key() {
+    let v = decode_ok(&[
+        "pssh",
+        "decode",
+        &fidelity("wpt_mp4_basic_init.b64"),
+        "--key",
+        "be7df8a3667a6a8fd564d0ed81339a95",
+    ]);
+    assert_eq!(v["count"], 2);
+    assert_eq!(v["boxes"][0]["widevine"]["provider"], "castlabs");
+    assert_eq!(v["boxes"][1]["playready"]["checksum_valid"], true);
+    // The same boxes as hex (Shaka Packager's `--pssh` form).
+    let hex =
+        drm_policy::ids::hex_lower(&decode_base64(&fidelity("wpt_mp4_basic_init.b64")).unwrap());
+    let again = decode_ok(&["pssh", "decode", &hex]);
+    assert_eq!(again["count"], 2);
+    assert_eq!(again["boxes"][0]["widevine"], v["boxes"][0]["widevine"]);
+    assert_eq!(again["boxes"][1]["system_name"], "PLAYREADY");
+}
+
+#[test]
+fn one_opaque_payload_does_not_reject_the_concatenation() {
+    let out = run(
+        &[
+            "pssh",
+            "decode",
+            &fidelity("wpt_opaque_widevine_then_playready.b64"),
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["count"], 2);
+    assert_eq!(v["errors"], 1);
+    assert_eq!(v["boxes"][0]["system_name"], "WIDEVINE");
+    assert!(
+        v["boxes"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("Widevine")
+    );
+    assert_eq!(v["boxes"][1]["system_name"], "PLAYREADY");
+    assert!(v["boxes"][1]["error"].is_null());
+    assert_eq!(
+        v["boxes"][1]["playready"]["key_ids"][0]["key_id"],
+        "ad13f9ea-2be6-98b8-75f5-04a8e3ccea64"
+    );
+}
+
+#[test]
+fn a_size_0_box_is_reported_as_running_to_the_end() {
+    let v = decode_ok(&[
+        "pssh",
+        "decode",
+        &fidelity("wpt_widevine_then_playready_size0.b64"),
+    ]);
+    let last = &v["boxes"][1];
+    assert_eq!(last["size_field"], 0);
+    assert_eq!(last["extends_to_end"], true);
+    assert_eq!(last["offset"], 113);
+    assert_eq!(last["size"], 794);
+    assert_eq!(last["playready"]["header_version"], "4.0.0.0");
+}
+
+#[test]
+fn key_on_a_header_without_checksum_says_there_is_nothing_to_check() {
+    let out = run(
+        &[
+            "pssh",
+            "decode",
+            &fidelity("playready_aescbc_no_checksum.b64"),
+            "--key",
+            "be7df8a3667a6a8fd564d0ed81339a95",
+        ],
+        None,
+    );
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no checksum to check"), "{err}");
+    assert!(!err.contains("does not match"), "{err}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["playready"]["checksum_check"], "missing");
+    assert!(v["playready"]["checksum_valid"].is_null());
+}
+
+#[test]
+fn an_init_segment_gives_its_pssh_boxes() {
+    let v = decode_ok(&[
+        "pssh",
+        "decode",
+        &fidelity("wpt_mp4_basic_init_segment.b64"),
+    ]);
+    assert_eq!(v["count"], 2);
+    assert_eq!(v["boxes"][0]["offset"], 24 + 8 + 108);
+    assert_eq!(v["boxes"][0]["widevine"]["provider"], "castlabs");
+    assert_eq!(v["boxes"][1]["system_name"], "PLAYREADY");
 }

@@ -19,8 +19,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use multidrm_server::{Server, ServerConfig};
 use drm_entitlement::{AssetState, EntitlementRequest, EntitlementResponse, SharedSecret};
-use multidrm_server::{Server as EntitlementService, ServerConfig as ServiceConfig};
 
 const DEFAULT_SECRET: &str = "load-test-shared-secret";
 
@@ -109,8 +109,8 @@ async fn main() {
     let (base, _running) = match &args.url {
         Some(u) => (u.trim_end_matches('/').to_owned(), None),
         None => {
-            let cfg = ServiceConfig::from_toml(&config(&args.secret), ".").unwrap();
-            let running = EntitlementService::from_config(&cfg)
+            let cfg = ServerConfig::from_toml(&config(&args.secret), ".").unwrap();
+            let running = Server::from_config(&cfg)
                 .unwrap()
                 .bind()
                 .await

@@ -183,7 +183,9 @@ fn drm_policy_key_material_is_hidden() {
     let kid = KeyId::from_bytes([0x11; 16]);
     let policy = Policy::new().external(
         ExternalKey::new()
-            .mpeg_cenc(MpegCencKey::new(TrackType::Hd, kid, ck).iv(Iv::from_bytes([0x22; 16])))
+            .mpeg_cenc(
+                MpegCencKey::new(TrackType::Hd, kid, ck.clone()).iv(Iv::from_bytes([0x22; 16])),
+            )
             .hls_aes(HlsAesKey {
                 track_type: TrackType::Sd,
                 key_id: kid,
@@ -287,6 +289,40 @@ fn drm_token_credentials_are_hidden() {
     error_hides("TokenError (policy with a bad key)", &e, &secrets);
     let e = PreparedPolicy::from_plaintext("", &creds, JsonStyle::Compact).unwrap_err();
     error_hides("TokenError (empty policy)", &e, &secrets);
+
+    // Batch defaults hold the keys and a policy with a content key; the issuer caches them.
+    let policy_text = policy.to_json(JsonStyle::Compact);
+    let defaults = drm_token::batch::BatchDefaults {
+        site_id: Some("TUTO".into()),
+        site_key: Some(SITE_KEY.into()),
+        access_key: Some(ACCESS_KEY.into()),
+        policy: Some(policy_text.as_str().into()),
+        ..Default::default()
+    };
+    debug_hides("BatchDefaults", &defaults, &secrets);
+    let mut issuer = drm_token::batch::BatchIssuer::new(defaults);
+    issuer
+        .issue_line(br#"{"drm_type": "Widevine", "user_id": "u1", "cid": "c1"}"#)
+        .unwrap();
+    let line = format!(
+        r#"{{"drm_type": "Widevine", "user_id": "u1", "cid": "c1", "site_key": "{}", "access_key": "{ACCESS_KEY}-2"}}"#,
+        &SITE_KEY[..31]
+    );
+    let e = issuer.issue_line(line.as_bytes()).unwrap_err();
+    error_hides(
+        "TokenError (batch line with a short site key)",
+        &e,
+        &secrets,
+    );
+    debug_hides("BatchIssuer (after lines)", &issuer, &secrets);
+
+    // A site key made from raw bytes (`SecretBytes<32>` inside) prints neither text nor bytes.
+    let key_bytes: [u8; 32] = SITE_KEY.as_bytes().try_into().unwrap();
+    debug_hides(
+        "SiteKey::from_bytes",
+        &SiteKey::from_bytes(key_bytes),
+        &[SITE_KEY, "83, 75, 99"],
+    );
 }
 
 #[test]

@@ -33,87 +33,99 @@ fn playready_checksum(key: &KeyInfo) -> String {
     header.verify_key(&key.key_id, &k).as_str().to_owned()
 }
 
+/// The fields of one record, in write order.
+#[derive(Default)]
+struct Fields(Vec<(String, Json)>);
+
+impl Fields {
+    fn put(&mut self, name: &str, v: Json) {
+        self.0.push((name.to_owned(), v));
+    }
+}
+
 fn info(key: &KeyInfo) -> Json {
-    let mut f: Vec<(String, Json)> = Vec::with_capacity(48);
-    let mut put = |name: &str, v: Json| f.push((name.to_owned(), v));
-    put("track_type", s(key.track_type.as_deref()));
-    put(
-        "key",
-        Json::str(
-            key.key
-                .as_ref()
-                .map(|k| b64::encode(k.expose_secret()))
-                .unwrap_or_default(),
-        ),
-    );
-    put("key_id", Json::str(key.key_id_text.clone()));
-    put(
-        "iv",
-        Json::str(
-            key.iv
-                .as_ref()
-                .map(|iv| b64::encode(iv))
-                .unwrap_or_default(),
-        ),
-    );
-    put(
+    let mut f = Fields(Vec::with_capacity(48));
+    // 1. The official record: key material, …
+    key_fields(&mut f, key);
+    // 2. … the PSSH systems, …
+    pssh_system_fields(&mut f, key);
+    // 3. … the HLS systems.
+    hls_system_fields(&mut f, key);
+    // 4. Beyond the official record.
+    extra_fields(&mut f, key);
+    Json::Obj(f.0)
+}
+
+fn key_fields(f: &mut Fields, key: &KeyInfo) {
+    f.put("track_type", s(key.track_type.as_deref()));
+    let key_b64 = key
+        .key
+        .as_ref()
+        .map(|k| b64::encode(k.expose_secret()))
+        .unwrap_or_default();
+    f.put("key", Json::str(key_b64));
+    f.put("key_id", Json::str(key.key_id_text.clone()));
+    let iv_b64 = key
+        .iv
+        .as_ref()
+        .map(|iv| b64::encode(iv))
+        .unwrap_or_default();
+    f.put("iv", Json::str(iv_b64));
+    f.put(
         "period_index",
         Json::str(key.period_index.map(|p| p.to_string()).unwrap_or_default()),
     );
+}
+
+fn pssh_system_fields(f: &mut Fields, key: &KeyInfo) {
     for system in [DrmSystem::Widevine, DrmSystem::PlayReady] {
         let d = sig(key, system);
         let name = system.cli_name();
-        put(
+        f.put(
             &format!("{name}_pssh"),
             s(d.and_then(|d| d.pssh.as_deref())),
         );
-        put(
+        f.put(
             &format!("{name}_pssh_payload"),
             s(d.and_then(|d| d.content_protection_data.as_deref())),
         );
         if system == DrmSystem::PlayReady {
-            put(
+            f.put(
                 "playready_smoothstreaming_data",
                 s(d.and_then(|d| d.smooth_streaming_protection_header.as_deref())),
             );
         }
-        put(
-            &format!("{name}_hls_signaling_data_master"),
-            s(d.and_then(|d| d.hls_master.as_deref())),
-        );
-        put(
-            &format!("{name}_hls_signaling_data_media"),
-            s(d.and_then(|d| d.hls_media.as_deref())),
-        );
+        hls_lines(f, name, d);
     }
     let fp = sig(key, DrmSystem::FairPlay);
-    put(
+    f.put(
         "fairplay_hls_key_uri",
         s(fp.and_then(|d| d.key_uri.as_deref())),
     );
-    put(
-        "fairplay_hls_signaling_data_master",
-        s(fp.and_then(|d| d.hls_master.as_deref())),
-    );
-    put(
-        "fairplay_hls_signaling_data_media",
-        s(fp.and_then(|d| d.hls_media.as_deref())),
-    );
+    hls_lines(f, "fairplay", fp);
     let wp = sig(key, DrmSystem::WisePlay);
-    put("wiseplay_pssh", s(wp.and_then(|d| d.pssh.as_deref())));
-    put(
+    f.put("wiseplay_pssh", s(wp.and_then(|d| d.pssh.as_deref())));
+    f.put(
         "wiseplay_pssh_payload",
         s(wp.and_then(|d| d.content_protection_data.as_deref())),
     );
-    put(
-        "wiseplay_hls_signaling_data_master",
-        s(wp.and_then(|d| d.hls_master.as_deref())),
+    hls_lines(f, "wiseplay", wp);
+}
+
+/// `{name}_hls_signaling_data_master` and `…_media`.
+fn hls_lines(f: &mut Fields, name: &str, d: Option<&DrmSignalling>) {
+    f.put(
+        &format!("{name}_hls_signaling_data_master"),
+        s(d.and_then(|d| d.hls_master.as_deref())),
     );
-    put(
-        "wiseplay_hls_signaling_data_media",
-        s(wp.and_then(|d| d.hls_media.as_deref())),
+    f.put(
+        &format!("{name}_hls_signaling_data_media"),
+        s(d.and_then(|d| d.hls_media.as_deref())),
     );
-    put(
+}
+
+fn hls_system_fields(f: &mut Fields, key: &KeyInfo) {
+    f.put(
         "ncg_cek",
         s(sig(key, DrmSystem::Ncg)
             .and_then(|d| d.ncg_cek.as_ref())
@@ -127,64 +139,49 @@ fn info(key: &KeyInfo) -> Json {
     ] {
         let d = sig(key, system);
         let name = system.cli_name();
-        put(
+        f.put(
             &format!("{name}_key_uri"),
             s(d.and_then(|d| d.key_uri.as_deref())),
         );
-        put(
-            &format!("{name}_hls_signaling_data_master"),
-            s(d.and_then(|d| d.hls_master.as_deref())),
-        );
-        put(
-            &format!("{name}_hls_signaling_data_media"),
-            s(d.and_then(|d| d.hls_media.as_deref())),
-        );
+        hls_lines(f, name, d);
     }
-    // Beyond the official record.
-    put(
-        "request_key_id",
-        Json::str(
-            key.request_key_id
-                .map(|k| k.to_uuid_string())
-                .unwrap_or_default(),
-        ),
-    );
-    put("key_id_hex", Json::str(key.key_id.to_hex()));
-    put("key_id_b64", Json::str(b64::encode(key.key_id.as_bytes())));
-    put(
-        "key_hex",
-        Json::str(
-            key.key
-                .as_ref()
-                .map(|k| hex_lower(k.expose_secret()))
-                .unwrap_or_default(),
-        ),
-    );
-    put("iv_hex", Json::str(key.iv_hex().unwrap_or_default()));
-    put(
+}
+
+fn extra_fields(f: &mut Fields, key: &KeyInfo) {
+    let request_kid = key
+        .request_key_id
+        .map(|k| k.to_uuid_string())
+        .unwrap_or_default();
+    f.put("request_key_id", Json::str(request_kid));
+    f.put("key_id_hex", Json::str(key.key_id.to_hex()));
+    f.put("key_id_b64", Json::str(b64::encode(key.key_id.as_bytes())));
+    let key_hex = key
+        .key
+        .as_ref()
+        .map(|k| hex_lower(k.expose_secret()))
+        .unwrap_or_default();
+    f.put("key_hex", Json::str(key_hex));
+    f.put("iv_hex", Json::str(key.iv_hex().unwrap_or_default()));
+    f.put(
         "common_encryption_scheme",
         s(key.common_encryption_scheme.as_deref()),
     );
-    put("period_id", s(key.period_id.as_deref()));
-    put(
-        "filters",
-        Json::List(
-            key.filters
-                .iter()
-                .map(|flt| {
-                    let mut items = vec![("type".to_owned(), Json::str(flt.kind.clone()))];
-                    items.extend(
-                        flt.attributes
-                            .iter()
-                            .map(|(k, v)| (k.clone(), Json::str(v.clone()))),
-                    );
-                    Json::Obj(items)
-                })
-                .collect(),
-        ),
-    );
-    put("playready_checksum", Json::str(playready_checksum(key)));
-    Json::Obj(f)
+    f.put("period_id", s(key.period_id.as_deref()));
+    let filters = key
+        .filters
+        .iter()
+        .map(|flt| {
+            let mut items = vec![("type".to_owned(), Json::str(flt.kind.clone()))];
+            items.extend(
+                flt.attributes
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Json::str(v.clone()))),
+            );
+            Json::Obj(items)
+        })
+        .collect();
+    f.put("filters", Json::List(filters));
+    f.put("playready_checksum", Json::str(playready_checksum(key)));
 }
 
 /// The full JSON of a parsed response, without a trailing newline.
@@ -202,7 +199,7 @@ pub fn full_json(response: &CpixResponse) -> String {
                 response
                     .warnings()
                     .iter()
-                    .map(|w| Json::str(w.clone()))
+                    .map(|w| Json::str(w.to_string()))
                     .collect(),
             ),
         ),

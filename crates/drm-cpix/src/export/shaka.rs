@@ -4,8 +4,10 @@
 //! `--enable_raw_key_encryption --keys label=…:key_id=…:key=…,… --protection_scheme … [--iv …]
 //! --pssh …`
 //!
-//! * one key → an empty label (it applies to every stream); several keys → the track names
-//!   (`AUDIO`, `SD`, …), to be matched by `drm_label=` on the streams;
+//! * one key → an empty label (it applies to every stream); several keys → their CPIX
+//!   `LabelFilter` labels, else the track names (`AUDIO`, `SD`, …), else `KEY1`, `KEY2`…, to be
+//!   matched by `drm_label=` on the streams — never an empty or a repeated label (a label that
+//!   two keys claim gets a `_2` suffix on the second);
 //! * `--iv` (the KMS's explicit IV) only when FairPlay is in the response;
 //! * `--pssh` = the Widevine, PlayReady (and WisePlay) PSSH boxes of every key, hex, followed by
 //!   the empty CMAF FairPlay box when FairPlay is in the response.
@@ -16,9 +18,87 @@ use crate::b64;
 use crate::error::ExportError;
 use crate::fairplay::empty_cmaf_pssh;
 use crate::request::EncryptionScheme;
-use crate::response::CpixResponse;
+use crate::response::{CpixResponse, KeyInfo};
 use crate::secret::SecretText;
 use crate::system::DrmSystem;
+
+/// The labels of one key: its `LabelFilter` labels; else none for the single key of a
+/// document (it applies to every stream); else its track name, else `KEY{n}` (1-based
+/// position).
+fn labels_of(k: &KeyInfo, position: usize, single: bool) -> Vec<String> {
+    let from_filters: Vec<String> = k
+        .filters
+        .iter()
+        .filter(|f| f.kind == "LabelFilter")
+        .filter_map(|f| f.attr("label"))
+        .map(sanitize_label)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if !from_filters.is_empty() {
+        return from_filters;
+    }
+    if single {
+        return vec![String::new()];
+    }
+    let track = k
+        .track()
+        .map(|t| t.as_str().to_owned())
+        .or_else(|| k.track_type.as_deref().map(sanitize_label))
+        .filter(|l| !l.is_empty());
+    vec![track.unwrap_or_else(|| format!("KEY{position}"))]
+}
+
+/// A label Shaka's `--keys` syntax can carry: characters other than letters, digits, `_`, `-`
+/// and `.` (the `:`/`,`/`=` separators among them) become `_`.
+fn sanitize_label(label: &str) -> String {
+    label
+        .trim()
+        .chars()
+        .take(64)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// One `--keys` entry per key and label, never an empty label for several keys and never one
+/// label twice: an entry repeating (label, key) is dropped, a label another key already holds
+/// gets the first free suffix `_2`, `_3`, ….
+fn shaka_keys(response: &CpixResponse) -> Result<Vec<ShakaKey>, ExportError> {
+    let keys = response.keys();
+    // One key for everything: one key and at most one usage rule (an unusable rule that was
+    // left out must not turn the remaining key into the key of every stream).
+    let single = keys.len() == 1 && response.raw().usage_rules.len() <= 1;
+    let mut out: Vec<ShakaKey> = Vec::with_capacity(keys.len());
+    for (i, k) in keys.iter().enumerate() {
+        let key = k.key.as_ref().ok_or_else(|| ExportError::MissingKeyValue {
+            key_id: k.key_id.to_uuid_string(),
+        })?;
+        let key_id_hex = k.key_id.to_hex();
+        for base in labels_of(k, i + 1, single) {
+            let taken = |l: &str| out.iter().find(|e| e.label == l).map(|e| &e.key_id_hex);
+            if taken(&base) == Some(&key_id_hex) {
+                continue;
+            }
+            let mut label = base.clone();
+            let mut n = 2;
+            while taken(&label).is_some() {
+                label = format!("{base}_{n}");
+                n += 1;
+            }
+            out.push(ShakaKey {
+                label,
+                key_id_hex: key_id_hex.clone(),
+                key_hex: SecretText::new(hex_lower(key.expose_secret())),
+            });
+        }
+    }
+    Ok(out)
+}
 
 /// Options of the Shaka export.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -65,30 +145,7 @@ impl ShakaArgs {
         if keys.is_empty() {
             return Err(ExportError::NoKeys);
         }
-        let single = keys.len() == 1;
-        let mut out_keys = Vec::with_capacity(keys.len());
-        for k in keys {
-            let key = k.key.as_ref().ok_or_else(|| ExportError::MissingKeyValue {
-                key_id: k.key_id.to_uuid_string(),
-            })?;
-            let label = if single {
-                String::new()
-            } else {
-                k.track()
-                    .map(|t| t.as_str().to_owned())
-                    .or_else(|| {
-                        k.track_type
-                            .clone()
-                            .filter(|t| t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-                    })
-                    .unwrap_or_default()
-            };
-            out_keys.push(ShakaKey {
-                label,
-                key_id_hex: k.key_id.to_hex(),
-                key_hex: SecretText::new(hex_lower(key.expose_secret())),
-            });
-        }
+        let out_keys = shaka_keys(response)?;
         let has_fairplay = keys
             .iter()
             .any(|k| k.signalling(DrmSystem::FairPlay).is_some());

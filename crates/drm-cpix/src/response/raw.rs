@@ -11,8 +11,10 @@ use crate::secret::SecretText;
 /// A whole CPIX document, as written.
 #[derive(Debug, Clone, Default)]
 pub struct RawDocument {
-    /// `CPIX@id` (the content id), when present.
+    /// `CPIX@id` (DoveRunner's content id), when present.
     pub id: Option<String>,
+    /// `CPIX@contentId` (the CPIX 2.3 content id), when present.
+    pub content_id: Option<String>,
     /// Every `cpix:ContentKey`.
     pub content_keys: Vec<RawContentKey>,
     /// Every `cpix:ContentKeyPeriod`.
@@ -21,6 +23,10 @@ pub struct RawDocument {
     pub usage_rules: Vec<RawUsageRule>,
     /// Every `cpix:DRMSystem`.
     pub drm_systems: Vec<RawDrmSystem>,
+    /// The parent element (local name) of every `ds:Signature`, in document order.
+    pub signatures: Vec<String>,
+    /// How many `cpix:DeliveryData` elements (recipients of an encrypted document key).
+    pub delivery_data: usize,
 }
 
 /// Text of an element: absent, present but empty, or present with text.
@@ -53,13 +59,26 @@ pub struct RawKeyPeriod {
     pub index: Option<String>,
 }
 
-/// A `cpix:VideoFilter` or `cpix:AudioFilter` of a usage rule.
+/// A filter of a usage rule other than `KeyPeriodFilter`: `LabelFilter`, `VideoFilter`,
+/// `AudioFilter`, `BitrateFilter`, or any other child element (which makes the rule unusable).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RawFilter {
-    /// `VideoFilter` or `AudioFilter`.
+    /// The element's local name (`LabelFilter`, `VideoFilter`, …).
     pub kind: String,
-    /// The filter's attributes (`minPixels`, `maxPixels`, `minChannels`, …), as written.
+    /// False when the element is not in the CPIX namespace.
+    pub cpix_namespace: bool,
+    /// Every unprefixed attribute (`label`, `minPixels`, `maxChannels`, …), as written.
     pub attributes: Vec<(String, String)>,
+}
+
+impl RawFilter {
+    /// The value of attribute `name`.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// A `cpix:ContentKeyUsageRule`.
@@ -71,7 +90,10 @@ pub struct RawUsageRule {
     pub intended_track_type: Option<String>,
     /// `@periodId` of every `cpix:KeyPeriodFilter` below the rule.
     pub period_ids: Vec<String>,
-    /// Video and audio filters.
+    /// Attributes of the `KeyPeriodFilter`s other than `periodId`, and whether one lacks it:
+    /// any of them makes the rule unusable.
+    pub period_filter_problems: Vec<RawFilter>,
+    /// Every other filter, in document order.
     pub filters: Vec<RawFilter>,
 }
 
@@ -147,82 +169,117 @@ impl RawDocument {
     }
 
     pub(crate) fn from_root(root: &Node) -> Self {
-        let content_keys = root
-            .descendants(Ns::Cpix, "ContentKey")
-            .into_iter()
-            .map(|k| RawContentKey {
-                kid: k.attr("kid").map(str::to_owned),
-                explicit_iv: k.attr("explicitIV").map(str::to_owned),
-                common_encryption_scheme: k.attr("commonEncryptionScheme").map(str::to_owned),
-                plain_value: k
-                    .descendant(Ns::Pskc, "PlainValue")
-                    .map(|p| SecretText::new(p.text.clone())),
-                encrypted: k.descendant(Ns::Pskc, "EncryptedValue").is_some(),
-            })
-            .collect();
-        let periods = root
-            .descendants(Ns::Cpix, "ContentKeyPeriod")
-            .into_iter()
-            .map(|p| RawKeyPeriod {
-                id: p.attr("id").map(str::to_owned),
-                index: p.attr("index").map(str::to_owned),
-            })
-            .collect();
-        let usage_rules = root
-            .descendants(Ns::Cpix, "ContentKeyUsageRule")
-            .into_iter()
-            .map(|r| RawUsageRule {
-                kid: r.attr("kid").map(str::to_owned),
-                intended_track_type: r.attr("intendedTrackType").map(str::to_owned),
-                period_ids: r
-                    .descendants(Ns::Cpix, "KeyPeriodFilter")
-                    .into_iter()
-                    .filter_map(|f| f.attr("periodId").map(str::to_owned))
-                    .collect(),
-                filters: r
-                    .children
-                    .iter()
-                    .filter(|c| c.is(Ns::Cpix, "VideoFilter") || c.is(Ns::Cpix, "AudioFilter"))
-                    .map(|f| RawFilter {
-                        kind: f.local.clone(),
-                        attributes: ["minPixels", "maxPixels", "minChannels", "maxChannels"]
-                            .into_iter()
-                            .filter_map(|a| f.attr(a).map(|v| (a.to_owned(), v.to_owned())))
-                            .collect(),
-                    })
-                    .collect(),
-            })
-            .collect();
-        let drm_systems = root
-            .descendants(Ns::Cpix, "DRMSystem")
-            .into_iter()
-            .map(|d| RawDrmSystem {
-                kid: d.attr("kid").map(str::to_owned),
-                system_id: d.attr("systemId").map(str::to_owned),
-                pssh: text_of(d.child(Ns::Cpix, "PSSH")),
-                content_protection_data: text_of(d.child(Ns::Cpix, "ContentProtectionData")),
-                uri_ext_x_key: text_of(d.child(Ns::Cpix, "URIExtXKey")),
-                hls_signaling: d
-                    .children_named(Ns::Cpix, "HLSSignalingData")
-                    .map(|h| RawHlsSignaling {
-                        playlist: h.attr("playlist").map(str::to_owned),
-                        base64: h.text.clone(),
-                    })
-                    .collect(),
-                smooth_streaming_protection_header: text_of(
-                    d.child(Ns::Cpix, "SmoothStreamingProtectionHeaderData"),
-                ),
-                speke_protection_header: text_of(d.child(Ns::Speke, "ProtectionHeader")),
-            })
-            .collect();
         RawDocument {
             id: root.attr("id").map(str::to_owned),
-            content_keys,
-            periods,
-            usage_rules,
-            drm_systems,
+            content_id: root.attr("contentId").map(str::to_owned),
+            content_keys: root
+                .descendants(Ns::Cpix, "ContentKey")
+                .into_iter()
+                .map(content_key)
+                .collect(),
+            periods: root
+                .descendants(Ns::Cpix, "ContentKeyPeriod")
+                .into_iter()
+                .map(|p| RawKeyPeriod {
+                    id: p.attr("id").map(str::to_owned),
+                    index: p.attr("index").map(str::to_owned),
+                })
+                .collect(),
+            usage_rules: root
+                .descendants(Ns::Cpix, "ContentKeyUsageRule")
+                .into_iter()
+                .map(usage_rule)
+                .collect(),
+            drm_systems: root
+                .descendants(Ns::Cpix, "DRMSystem")
+                .into_iter()
+                .map(drm_system)
+                .collect(),
+            signatures: signature_parents(root),
+            delivery_data: root.descendants(Ns::Cpix, "DeliveryData").len(),
         }
     }
+}
+
+fn content_key(k: &Node) -> RawContentKey {
+    RawContentKey {
+        kid: k.attr("kid").map(str::to_owned),
+        explicit_iv: k.attr("explicitIV").map(str::to_owned),
+        common_encryption_scheme: k.attr("commonEncryptionScheme").map(str::to_owned),
+        plain_value: k
+            .descendant(Ns::Pskc, "PlainValue")
+            .map(|p| SecretText::new(p.text.clone())),
+        encrypted: k.descendant(Ns::Pskc, "EncryptedValue").is_some(),
+    }
+}
+
+fn raw_filter(f: &Node) -> RawFilter {
+    RawFilter {
+        kind: f.local.clone(),
+        cpix_namespace: f.ns == Ns::Cpix,
+        attributes: f.attrs().to_vec(),
+    }
+}
+
+fn usage_rule(r: &Node) -> RawUsageRule {
+    let period_filters: Vec<&Node> = r.children_named(Ns::Cpix, "KeyPeriodFilter").collect();
+    RawUsageRule {
+        kid: r.attr("kid").map(str::to_owned),
+        intended_track_type: r.attr("intendedTrackType").map(str::to_owned),
+        period_ids: period_filters
+            .iter()
+            .filter_map(|f| f.attr("periodId").map(str::to_owned))
+            .collect(),
+        period_filter_problems: period_filters
+            .iter()
+            .filter(|f| f.attr("periodId").is_none() || f.attrs().len() > 1)
+            .map(|f| raw_filter(f))
+            .collect(),
+        filters: r
+            .children
+            .iter()
+            .filter(|c| !c.is(Ns::Cpix, "KeyPeriodFilter") && c.ns != Ns::Dsig)
+            .map(raw_filter)
+            .collect(),
+    }
+}
+
+fn drm_system(d: &Node) -> RawDrmSystem {
+    RawDrmSystem {
+        kid: d.attr("kid").map(str::to_owned),
+        system_id: d.attr("systemId").map(str::to_owned),
+        pssh: text_of(d.child(Ns::Cpix, "PSSH")),
+        content_protection_data: text_of(d.child(Ns::Cpix, "ContentProtectionData")),
+        uri_ext_x_key: text_of(d.child(Ns::Cpix, "URIExtXKey")),
+        hls_signaling: d
+            .children_named(Ns::Cpix, "HLSSignalingData")
+            .map(|h| RawHlsSignaling {
+                playlist: h.attr("playlist").map(str::to_owned),
+                base64: h.text.clone(),
+            })
+            .collect(),
+        smooth_streaming_protection_header: text_of(
+            d.child(Ns::Cpix, "SmoothStreamingProtectionHeaderData"),
+        ),
+        speke_protection_header: text_of(d.child(Ns::Speke, "ProtectionHeader")),
+    }
+}
+
+/// The local name of the parent of every `ds:Signature` (the signed list, or `CPIX`), in
+/// document order. Recursion is bounded by the reader's depth limit.
+fn signature_parents(root: &Node) -> Vec<String> {
+    fn walk(n: &Node, out: &mut Vec<String>) {
+        for c in &n.children {
+            if c.is(Ns::Dsig, "Signature") {
+                out.push(n.local.clone());
+            } else {
+                walk(c, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, &mut out);
+    out
 }
 
 /// True when the body (after leading whitespace) is a JSON object/array, or a whole JSON

@@ -12,7 +12,7 @@ use drm_cpix::client::{ClientError, DEFAULT_KMS_URL, KmsClient, KmsToken};
 use drm_cpix::export::{ExportFormat, ExportOptions, QencodeOptions, ShakaOptions};
 use drm_cpix::request::{CpixRequest, EncryptionScheme, TrackSelection};
 use drm_cpix::response::{CpixResponse, KeySource};
-use drm_cpix::{ContentId, DrmSystem};
+use drm_cpix::{ContentId, DrmSystem, ExportError, RequestError};
 use drm_policy::TrackType;
 
 use crate::failure::{CmdResult, Failure};
@@ -97,8 +97,8 @@ pub(crate) struct GetArgs {
     /// The KMS token (DoveRunner console → DRM settings).
     #[arg(long, env = "DOVERUNNER_KMS_TOKEN", hide_env_values = true)]
     kms_token: Option<String>,
-    /// Seconds to wait for the KMS (connect and each read).
-    #[arg(long, default_value_t = 30)]
+    /// Deadline of the whole call in seconds (connect, retries, the whole answer).
+    #[arg(long, default_value_t = 60)]
     timeout: u64,
     /// Retries after a network failure (HTTP errors are not retried).
     #[arg(long, default_value_t = 2)]
@@ -119,7 +119,7 @@ pub(crate) fn run(cmd: CpixCmd) -> CmdResult {
             let request = match &args.request {
                 Some(path) => Some(
                     CpixRequest::from_xml(&read_input(path)?)
-                        .map_err(|e| Failure::input(format!("{path}: {e}")))?,
+                        .map_err(|e| Failure::input(format!("{path}: {}", chain(&e))))?,
                 ),
                 None => None,
             };
@@ -128,7 +128,7 @@ pub(crate) fn run(cmd: CpixCmd) -> CmdResult {
                 Some(r) => CpixResponse::parse_for_request(r, &body),
                 None => CpixResponse::parse(&body),
             }
-            .map_err(|e| Failure::input(format!("{}: {e}", args.file)))?;
+            .map_err(|e| Failure::input(format!("{}: {}", args.file, chain(&e))))?;
             print_response(&response, &export)
         }
         CpixCmd::Get(args) => get(args),
@@ -147,9 +147,9 @@ fn get(args: GetArgs) -> CmdResult {
     let timeout = Duration::from_secs(args.timeout.max(1));
     let client = KmsClient::builder()
         .base_url(args.kms_url.as_str())
-        .connect_timeout(timeout)
-        .read_timeout(timeout)
-        .total_timeout(timeout.saturating_mul(2))
+        .connect_timeout(timeout.min(Duration::from_secs(10)))
+        .read_timeout(timeout.min(Duration::from_secs(30)))
+        .total_timeout(timeout)
         .max_retries(args.retries)
         .build(token)
         .map_err(|e| Failure::usage(format!("--kms-url: {e}")))?;
@@ -185,7 +185,7 @@ fn build_request(opts: &RequestOpts) -> Result<CpixRequest, Failure> {
     let cid: ContentId = opts
         .cid
         .parse()
-        .map_err(|e| Failure::input(format!("--cid: {e}")))?;
+        .map_err(|e| Failure::input(format!("--cid: {}", chain(&e))))?;
     let mut systems = Vec::new();
     for name in opts.drm.iter().map(|d| d.trim()).filter(|d| !d.is_empty()) {
         if name.eq_ignore_ascii_case("all") {
@@ -212,7 +212,25 @@ fn build_request(opts: &RequestOpts) -> Result<CpixRequest, Failure> {
         .period_index(opts.period)
         .filters(opts.video_filters)
         .build()
-        .map_err(Failure::input)
+        .map_err(|e| {
+            let hint = match e {
+                RequestError::SingleKeyOnly { .. } => " (--tracks all)",
+                _ => "",
+            };
+            Failure::input(format!("{}{hint}", chain(&e)))
+        })
+}
+
+/// An error and its sources, joined by `: ` (library errors do not repeat their source).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
 }
 
 struct ExportSettings {
@@ -270,7 +288,10 @@ fn print_response(response: &CpixResponse, export: &ExportSettings) -> CmdResult
     }
     let text = response
         .export(export.format, &export.options)
-        .map_err(Failure::input)?;
+        .map_err(|e| match e {
+            ExportError::AmbiguousKey { .. } => Failure::input(format!("{e} (--track TRACK)")),
+            _ => Failure::input(e),
+        })?;
     write_out(&format!("{text}\n"))
 }
 

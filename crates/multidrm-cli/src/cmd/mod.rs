@@ -3,6 +3,7 @@
 pub(crate) mod cpix;
 pub(crate) mod demo;
 pub(crate) mod entitlement;
+pub(crate) mod license;
 pub(crate) mod ncp;
 pub(crate) mod policy;
 pub(crate) mod pssh;

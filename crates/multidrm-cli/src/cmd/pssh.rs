@@ -4,7 +4,7 @@
 use clap::Subcommand;
 use drm_cpix::fairplay::{FAIRPLAY_CMAF_SYSTEM_ID, SkdUri};
 use drm_cpix::playready::{ChecksumCheck, PlayReadyObject, WrmHeader};
-use drm_cpix::pssh::{PsshBox, decode_base64, encode_base64};
+use drm_cpix::pssh::{self, PsshBox, ScannedBox, Uuid, decode_base64, encode_base64};
 use drm_cpix::system::DrmSystem;
 use drm_cpix::widevine::WidevinePsshData;
 use drm_policy::ids::{HexCase, decode_hex, hex_lower};
@@ -16,7 +16,7 @@ use crate::output::{print_json, read_input};
 /// Subcommands of `multidrm pssh`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum PsshCmd {
-    /// Decode a base64 PSSH box (one or several concatenated), a bare PSSH payload (Widevine
+    /// Decode a base64 (or hex) PSSH box (one or several concatenated, box by box), an MP4 init segment (its pssh boxes), a bare PSSH payload (Widevine
     /// protobuf or PlayReady Header Object, e.g. CPIX ContentProtectionData), or a FairPlay
     /// skd:// URI. Prints one JSON document.
     Decode {
@@ -39,9 +39,10 @@ pub(crate) fn run(cmd: PsshCmd) -> CmdResult {
                 input
             };
             let key = key.as_deref().map(parse_key).transpose()?;
-            let report = decode(text.trim(), key.as_ref())?;
-            if report.to_string().contains("\"checksum_valid\":false") {
-                eprintln!("multidrm: warning: the PlayReady CHECKSUM does not match --key");
+            let mut notes = Vec::new();
+            let report = decode(text.trim(), key.as_ref(), &mut notes)?;
+            for note in notes {
+                eprintln!("multidrm: warning: {note}");
             }
             print_json(&report)
         }
@@ -60,8 +61,8 @@ fn parse_key(text: &str) -> Result<[u8; 16], Failure> {
         })
 }
 
-/// Decodes the input into the JSON report.
-fn decode(text: &str, key: Option<&[u8; 16]>) -> Result<Value, Failure> {
+/// Decodes the input into the JSON report; `notes` collects what stderr should say.
+fn decode(text: &str, key: Option<&[u8; 16]>, notes: &mut Vec<String>) -> Result<Value, Failure> {
     if text.is_empty() {
         return Err(Failure::input("nothing to decode: the input is empty"));
     }
@@ -73,20 +74,25 @@ fn decode(text: &str, key: Option<&[u8; 16]>) -> Result<Value, Failure> {
             SkdUri::parse(text).map_err(|e| Failure::input(format!("invalid skd URI: {e}")))?;
         return Ok(skd_json(&uri));
     }
-    let bytes = decode_base64(text)
-        .map_err(|e| Failure::input(format!("the input is not a base64 PSSH box: {e}")))?;
+    // Hex of one or more boxes (Shaka Packager's `--pssh` form), else base64.
+    let hex = decode_hex(text, HexCase::Any).filter(|b| b.get(4..8) == Some(b"pssh".as_slice()));
+    let bytes = match hex {
+        Some(bytes) => bytes,
+        None => decode_base64(text)
+            .map_err(|e| Failure::input(format!("the input is not a base64 PSSH box: {e}")))?,
+    };
     if bytes.get(4..8) == Some(b"pssh".as_slice()) {
-        let boxes = PsshBox::parse_all(&bytes)
-            .map_err(|e| Failure::input(format!("invalid PSSH box: {e}")))?;
-        let mut reports = boxes
-            .iter()
-            .map(|b| box_json(b, key))
-            .collect::<Result<Vec<_>, _>>()?;
-        return Ok(if reports.len() == 1 {
-            reports.remove(0)
-        } else {
-            json!({ "kind": "pssh_boxes", "count": reports.len(), "boxes": reports })
-        });
+        return boxes_json(pssh::scan(&bytes), key, notes);
+    }
+    if pssh::is_segment(&bytes) {
+        let scan = pssh::scan_segment(&bytes);
+        if scan.boxes.is_empty() && scan.unreadable.is_none() {
+            return Err(Failure::input(
+                "the input is an MP4 segment without pssh boxes (none at the top level, in moov \
+                 or in moof)",
+            ));
+        }
+        return boxes_json(scan, key, notes);
     }
     // A bare payload: a PlayReady Header Object starts with its own little-endian length.
     let pro_len = bytes
@@ -96,7 +102,10 @@ fn decode(text: &str, key: Option<&[u8; 16]>) -> Result<Value, Failure> {
         let pro = PlayReadyObject::parse(&bytes)
             .map_err(|e| Failure::input(format!("invalid PlayReady Header Object: {e}")))?;
         let mut report = json!({ "kind": "playready_header_object", "size": bytes.len() });
-        merge(&mut report, playready_json(&pro, key)?);
+        merge(
+            &mut report,
+            playready_json(&pro, key, notes).map_err(Failure::input)?,
+        );
         return Ok(report);
     }
     match WidevinePsshData::parse(&bytes) {
@@ -111,59 +120,129 @@ fn decode(text: &str, key: Option<&[u8; 16]>) -> Result<Value, Failure> {
     }
 }
 
+/// One or more boxes, box by box: each reports its own data or error; the input is rejected
+/// only when no box at all can be read.
+fn boxes_json(
+    scan: pssh::PsshScan,
+    key: Option<&[u8; 16]>,
+    notes: &mut Vec<String>,
+) -> Result<Value, Failure> {
+    if !scan.boxes.iter().any(|b| b.result.is_ok()) {
+        let reason = scan
+            .boxes
+            .iter()
+            .find_map(|b| b.result.as_ref().err())
+            .or(scan.unreadable.as_ref().map(|(_, e)| e))
+            .map_or_else(|| "no box".to_owned(), ToString::to_string);
+        return Err(Failure::input(format!("invalid PSSH box: {reason}")));
+    }
+    let mut reports: Vec<Value> = scan
+        .boxes
+        .iter()
+        .map(|b| scanned_json(b, key, notes))
+        .collect();
+    if let Some((offset, e)) = &scan.unreadable {
+        notes.push(format!(
+            "bytes from offset {offset} on are not a box and were not read: {e}"
+        ));
+        reports.push(json!({ "kind": "unreadable", "offset": offset, "error": e.to_string() }));
+    }
+    if key.is_some() && !reports.iter().any(|r| r.get("playready").is_some()) {
+        notes.push("--key was given but no PlayReady header was decoded: nothing to check".into());
+    }
+    let errors = reports.iter().filter(|r| r.get("error").is_some()).count();
+    if errors > 0 {
+        notes.push(format!(
+            "{errors} of {} entries could not be decoded (see their \"error\")",
+            reports.len()
+        ));
+    }
+    Ok(if reports.len() == 1 {
+        reports.remove(0)
+    } else {
+        json!({ "kind": "pssh_boxes", "count": reports.len(), "errors": errors, "boxes": reports })
+    })
+}
+
+/// The report of one scanned box: the decoded box, or its header fields and its error.
+fn scanned_json(b: &ScannedBox, key: Option<&[u8; 16]>, notes: &mut Vec<String>) -> Value {
+    let mut report = match &b.result {
+        Ok(pssh) => box_json(pssh, key, notes),
+        Err(e) => json!({
+            "kind": if b.box_type == pssh::PSSH_BOX_TYPE { "pssh_box" } else { "box" },
+            "box_type": b.box_type_text(),
+            "system_id": b.system_id.map(|s| s.to_string()),
+            "system_name": b.system_id.and_then(system_name_of),
+            "error": e.to_string(),
+        }),
+    };
+    merge(
+        &mut report,
+        json!({
+            "offset": b.offset,
+            "size": b.len,
+            "size_field": b.size_field,
+            "extends_to_end": b.size_field == 0,
+        }),
+    );
+    report
+}
+
 fn merge(target: &mut Value, extra: Value) {
     if let (Value::Object(t), Value::Object(e)) = (target, extra) {
         t.extend(e);
     }
 }
 
-fn system_name(pssh: &PsshBox) -> Option<&'static str> {
-    if let Some(system) = pssh.drm_system() {
+fn system_name_of(system_id: Uuid) -> Option<&'static str> {
+    if let Some(system) = DrmSystem::from_uuid(system_id) {
         return Some(system.official_name());
     }
-    if pssh.system_id == FAIRPLAY_CMAF_SYSTEM_ID {
+    if system_id == FAIRPLAY_CMAF_SYSTEM_ID {
         return Some("FAIRPLAY_CMAF");
     }
-    if pssh.system_id.to_string() == "1077efec-c0b2-4d02-ace3-3c1e52e2fb4b" {
+    if system_id.to_string() == "1077efec-c0b2-4d02-ace3-3c1e52e2fb4b" {
         return Some("W3C_COMMON_CLEARKEY");
     }
     None
 }
 
-fn box_json(pssh: &PsshBox, key: Option<&[u8; 16]>) -> Result<Value, Failure> {
+fn box_json(pssh: &PsshBox, key: Option<&[u8; 16]>, notes: &mut Vec<String>) -> Value {
     let mut report = json!({
         "kind": "pssh_box",
         "size": pssh.encoded_len(),
         "version": pssh.version,
         "flags": pssh.flags,
         "system_id": pssh.system_id.to_string(),
-        "system_name": system_name(pssh),
+        "system_name": system_name_of(pssh.system_id),
         "key_ids": pssh.key_ids.iter().map(|k| k.to_uuid_string()).collect::<Vec<_>>(),
         "data_size": pssh.data.len(),
         "data_base64": encode_base64(&pssh.data),
     });
-    match pssh.drm_system() {
-        Some(DrmSystem::Widevine) => {
-            let wv = WidevinePsshData::parse(&pssh.data)
-                .map_err(|e| Failure::input(format!("invalid Widevine PSSH data: {e}")))?;
-            merge(&mut report, json!({ "widevine": widevine_json(&wv) }));
-        }
-        Some(DrmSystem::PlayReady) => {
-            let pro = PlayReadyObject::parse(&pssh.data)
-                .map_err(|e| Failure::input(format!("invalid PlayReady Header Object: {e}")))?;
-            merge(
-                &mut report,
-                json!({ "playready": playready_json(&pro, key)? }),
-            );
-        }
-        Some(DrmSystem::WisePlay) => {
-            if let Ok(doc) = serde_json::from_slice::<Value>(&pssh.data) {
-                merge(&mut report, json!({ "wiseplay": doc }));
-            }
-        }
-        _ => {}
+    // The payload: decoded, or this box's own error (the box itself is still reported).
+    let payload = match pssh.drm_system() {
+        Some(DrmSystem::Widevine) => Some(
+            WidevinePsshData::parse(&pssh.data)
+                .map(|wv| json!({ "widevine": widevine_json(&wv) }))
+                .map_err(|e| format!("invalid Widevine PSSH data: {e}")),
+        ),
+        Some(DrmSystem::PlayReady) => Some(
+            PlayReadyObject::parse(&pssh.data)
+                .map_err(|e| format!("invalid PlayReady Header Object: {e}"))
+                .and_then(|pro| playready_json(&pro, key, notes))
+                .map(|pr| json!({ "playready": pr })),
+        ),
+        Some(DrmSystem::WisePlay) => serde_json::from_slice::<Value>(&pssh.data)
+            .ok()
+            .map(|doc| Ok(json!({ "wiseplay": doc }))),
+        _ => None,
+    };
+    match payload {
+        Some(Ok(decoded)) => merge(&mut report, decoded),
+        Some(Err(e)) => merge(&mut report, json!({ "error": e })),
+        None => {}
     }
-    Ok(report)
+    report
 }
 
 fn widevine_json(wv: &WidevinePsshData) -> Value {
@@ -232,7 +311,11 @@ fn widevine_json(wv: &WidevinePsshData) -> Value {
     Value::Object(m)
 }
 
-fn playready_json(pro: &PlayReadyObject, key: Option<&[u8; 16]>) -> Result<Value, Failure> {
+fn playready_json(
+    pro: &PlayReadyObject,
+    key: Option<&[u8; 16]>,
+    notes: &mut Vec<String>,
+) -> Result<Value, String> {
     let records: Vec<Value> = pro
         .records
         .iter()
@@ -240,9 +323,8 @@ fn playready_json(pro: &PlayReadyObject, key: Option<&[u8; 16]>) -> Result<Value
         .collect();
     let xml = pro
         .wrm_header_xml()
-        .map_err(|e| Failure::input(format!("invalid PlayReady header: {e}")))?;
-    let header = WrmHeader::parse_xml(&xml)
-        .map_err(|e| Failure::input(format!("invalid WRMHEADER: {e}")))?;
+        .map_err(|e| format!("invalid PlayReady header: {e}"))?;
+    let header = WrmHeader::parse_xml(&xml).map_err(|e| format!("invalid WRMHEADER: {e}"))?;
     let mut kids = Vec::new();
     let mut checks = Vec::new();
     for k in &header.kids {
@@ -274,29 +356,52 @@ fn playready_json(pro: &PlayReadyObject, key: Option<&[u8; 16]>) -> Result<Value
         "xml": xml,
     });
     if key.is_some() {
-        // The overall result: valid only when every KID's checksum matches.
-        let overall = if checks.is_empty() {
-            ChecksumCheck::KidNotFound
-        } else if checks.contains(&ChecksumCheck::Invalid) {
-            ChecksumCheck::Invalid
-        } else if checks.iter().all(|c| *c == ChecksumCheck::Valid) {
-            ChecksumCheck::Valid
-        } else {
-            checks
-                .iter()
-                .copied()
-                .find(|c| *c != ChecksumCheck::Valid)
-                .unwrap_or(ChecksumCheck::Missing)
+        let overall = overall_check(&checks);
+        notes.extend(check_note(overall));
+        // `checksum_valid` is true or false only when there was a checksum to check.
+        let valid = match overall {
+            ChecksumCheck::Valid => json!(true),
+            ChecksumCheck::Invalid => json!(false),
+            _ => Value::Null,
         };
         merge(
             &mut m,
-            json!({
-                "checksum_check": overall.as_str(),
-                "checksum_valid": overall == ChecksumCheck::Valid,
-            }),
+            json!({ "checksum_check": overall.as_str(), "checksum_valid": valid }),
         );
     }
     Ok(m)
+}
+
+/// The overall result: valid only when every KID's checksum matches.
+fn overall_check(checks: &[ChecksumCheck]) -> ChecksumCheck {
+    if checks.is_empty() {
+        ChecksumCheck::KidNotFound
+    } else if checks.contains(&ChecksumCheck::Invalid) {
+        ChecksumCheck::Invalid
+    } else {
+        checks
+            .iter()
+            .copied()
+            .find(|c| *c != ChecksumCheck::Valid)
+            .unwrap_or(ChecksumCheck::Valid)
+    }
+}
+
+/// What stderr says about a `--key` check that did not pass.
+fn check_note(check: ChecksumCheck) -> Option<String> {
+    Some(match check {
+        ChecksumCheck::Valid => return None,
+        ChecksumCheck::Invalid => "the PlayReady CHECKSUM does not match --key".to_owned(),
+        ChecksumCheck::Missing => "the PlayReady header has no CHECKSUM (e.g. AESCBC): no \
+                                   checksum to check --key against"
+            .to_owned(),
+        ChecksumCheck::Unsupported => "the PlayReady CHECKSUM uses an algorithm that is not \
+                                       checked (COCKTAIL or other): --key was not checked"
+            .to_owned(),
+        ChecksumCheck::KidNotFound => "the PlayReady header lists no KID: no checksum to check \
+                                       --key against"
+            .to_owned(),
+    })
 }
 
 fn skd_json(uri: &SkdUri) -> Value {

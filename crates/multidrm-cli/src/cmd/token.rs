@@ -250,8 +250,8 @@ fn issue_batch(args: IssueArgs) -> CmdResult {
     let mut defaults = BatchDefaults {
         drm_type: args.drm_type.as_deref().map(parse_drm_type).transpose()?,
         site_id: args.credentials.site_id.clone(),
-        site_key: args.credentials.site_key.clone(),
-        access_key: args.credentials.access_key.clone(),
+        site_key: args.credentials.site_key.clone().map(Into::into),
+        access_key: args.credentials.access_key.clone().map(Into::into),
         policy: None,
         response_format: parse_response_format(args.response_format.as_deref())?,
         key_rotation: args.key_rotation.unwrap_or(false),
@@ -265,7 +265,7 @@ fn issue_batch(args: IssueArgs) -> CmdResult {
             ));
         }
         // A bad default policy would fail every line: reject it once, up front.
-        defaults.policy = Some(read_policy(policy_path)?.0);
+        defaults.policy = Some(read_policy(policy_path)?.0.into());
     }
     let input: Box<dyn Read> = if path == "-" {
         Box::new(std::io::stdin().lock())

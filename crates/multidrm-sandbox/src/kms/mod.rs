@@ -16,6 +16,7 @@
 
 mod derive;
 mod error;
+mod issued;
 mod request;
 mod response;
 
@@ -32,6 +33,8 @@ use axum::routing::any;
 
 pub use derive::DerivedKey;
 use error::KmsError;
+use issued::IssuedKeys;
+pub use issued::{MAX_ISSUED_CONTENT_IDS, MAX_KEYS_PER_CONTENT_ID};
 
 /// Path of the KMS endpoint; the KMS token follows as the last segment.
 pub const KMS_PATH: &str = "/v2/cpix/doverunner/getKey/";
@@ -164,6 +167,7 @@ struct Shared {
     settings: KmsSettings,
     fault: Mutex<Option<KmsFault>>,
     requests: AtomicU64,
+    issued: Mutex<IssuedKeys>,
 }
 
 /// The KMS emulator: cheap to clone, shared state inside.
@@ -180,6 +184,7 @@ impl KmsEmulator {
                 settings,
                 fault: Mutex::new(None),
                 requests: AtomicU64::new(0),
+                issued: Mutex::new(IssuedKeys::default()),
             }),
         }
     }
@@ -206,6 +211,26 @@ impl KmsEmulator {
     /// How many requests reached the endpoint (including rejected ones).
     pub fn request_count(&self) -> u64 {
         self.shared.requests.load(Ordering::Relaxed)
+    }
+
+    /// The keys this emulator has actually handed out for a content id (in a successful CPIX
+    /// answer), in issue order; empty for a content id it never answered for. The license
+    /// emulator's ClearKey endpoint serves exactly these.
+    pub fn issued_keys(&self, content_id: &str) -> Vec<DerivedKey> {
+        self.shared
+            .issued
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(content_id)
+    }
+
+    /// Forgets which keys were issued (the derivation is unchanged).
+    pub fn forget_issued_keys(&self) {
+        self.shared
+            .issued
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     /// The key material the emulator hands out for a content id, track type (`HD`, `SD`, …;
@@ -270,7 +295,13 @@ impl KmsEmulator {
         let text = std::str::from_utf8(body)
             .map_err(|_| KmsError::MalformedXml("the body is not UTF-8".to_owned()))?;
         let req = request::parse(text)?;
-        response::build(settings, &req, key_rotation)
+        let built = response::build(settings, &req, key_rotation)?;
+        self.shared
+            .issued
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .record(req.content_id.as_str(), &built.keys);
+        Ok(built.xml)
     }
 
     /// The axum router serving the KMS endpoint (and its legacy `pallycon` alias).

@@ -24,12 +24,20 @@ struct Answer<'a> {
     derived: DerivedKey,
 }
 
+/// A built response: the document and the keys it hands out.
+pub(crate) struct Built {
+    /// The CPIX XML.
+    pub(crate) xml: String,
+    /// The key material in the document, in `ContentKeyList` order.
+    pub(crate) keys: Vec<DerivedKey>,
+}
+
 /// Builds the response document for a validated request.
 pub(crate) fn build(
     settings: &KmsSettings,
     req: &CpixRequest,
     key_rotation: bool,
-) -> Result<String, KmsError> {
+) -> Result<Built, KmsError> {
     let cid = req.content_id.as_str();
     let mut answers = Vec::with_capacity(req.keys.len());
     for (i, key) in req.keys.iter().enumerate() {
@@ -152,7 +160,10 @@ pub(crate) fn build(
         x.push_str("    </cpix:DRMSystemList>\n");
     }
     x.push_str("</cpix:CPIX>\n");
-    Ok(x)
+    Ok(Built {
+        xml: x,
+        keys: answers.into_iter().map(|a| a.derived).collect(),
+    })
 }
 
 fn internal(what: impl std::fmt::Display) -> KmsError {

@@ -1,6 +1,6 @@
 //! License issuance history (`GET /api/v1/license/statistics`).
 //!
-//! The emulator does not issue licenses; tests seed the history with
+//! Issued licenses are not recorded here by the emulator; tests seed the history with
 //! [`NcpEmulator::record_license`](super::NcpEmulator::record_license).
 
 use serde_json::{Value, json};

@@ -40,6 +40,8 @@
 //! | `PUT /api/v1/sites/{siteId}/on`, `…/off` | switch a site |
 //! | `GET /api/v1/sites/siteLog?siteId&pageNo&pageSize&startTime&endTime` | event log |
 //! | `GET /api/v1/license/statistics?siteId&searchCondition&searchKeyword&status&…` | license history |
+//! | `POST /api/v1/license` (`x-drm-token`) | a fake license (see the `issue` module), no JSON `Content-Type` needed |
+//! | `GET /api/v1/license/fairPlay`, `…/fairPlayBinary` (`x-drm-token`) | the site's sandbox FairPlay certificate, base64 / DER |
 //!
 //! Pages are 1-based, `pageSize` 1..=100 (default 20), `total` counts all matching items.
 //! Requests are validated strictly (types included: `hdcpEnforcement` must be a string, levels
@@ -47,8 +49,10 @@
 //! other way with [`ResponseDrift`] (old `wideVine`/`playReady`/`fairPlay` keys,
 //! `drmPolicyConfig` as a one-element array, numbers as strings).
 //!
-//! The license history is seeded by tests with [`NcpEmulator::record_license`]; the emulator
-//! does not issue licenses.
+//! The license history is seeded by tests with [`NcpEmulator::record_license`]. Licenses
+//! themselves are issued at `POST /api/v1/license` after the gateway check (signature v2
+//! verified by the emulator's own HMAC code) and an `x-drm-token` check: the site exists and
+//! is on, `drmType`, `responseFormat`, `contentId`, `userId`.
 
 mod clock;
 mod drift;
@@ -56,6 +60,7 @@ mod errors;
 mod faults;
 mod fields;
 mod gateway;
+mod issue;
 mod license;
 mod policy;
 mod query;
@@ -81,6 +86,7 @@ use serde_json::Value;
 pub use drift::ResponseDrift;
 pub use errors::{GatewayRejection, ServiceErrorCode};
 pub use faults::{FaultResponse, FaultSwitch};
+pub use issue::DRM_TOKEN_HEADER;
 pub use license::{LicenseRecord, LicenseStatus};
 pub use request_log::RecordedRequest;
 pub use site::SiteStatus;
@@ -116,6 +122,9 @@ pub struct NcpSettings {
     pub response_drift: ResponseDrift,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
+    /// Accept an `x-drm-token` without `userId` (the docs require it; one copy of NAVER's
+    /// helper omits it).
+    pub license_user_id_optional: bool,
 }
 
 impl Default for NcpSettings {
@@ -128,6 +137,7 @@ impl Default for NcpSettings {
             strict_headers: true,
             response_drift: ResponseDrift::CURRENT,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            license_user_id_optional: false,
         }
     }
 }
@@ -142,6 +152,7 @@ impl fmt::Debug for NcpSettings {
             .field("strict_headers", &self.strict_headers)
             .field("response_drift", &self.response_drift)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("license_user_id_optional", &self.license_user_id_optional)
             .finish()
     }
 }
@@ -236,7 +247,7 @@ impl NcpEmulator {
         *lock(&self.inner.drift) = drift;
     }
 
-    /// Adds a record to the license history (the emulator does not issue licenses).
+    /// Adds a record to the license history (licenses the emulator issues are not recorded).
     pub fn record_license(&self, record: LicenseRecord) {
         lock(&self.inner.store).record_license(record);
     }
@@ -267,16 +278,17 @@ impl NcpEmulator {
         Router::new().fallback(handle).with_state(self.clone())
     }
 
-    fn rules(&self) -> GatewayRules<'_> {
+    fn rules(&self, json_content_type: bool) -> GatewayRules<'_> {
         GatewayRules {
             access_key: &self.inner.access_key,
             secret_key: &self.inner.secret_key,
             max_skew_ms: self.inner.settings.max_clock_skew_ms,
             strict_headers: self.inner.settings.strict_headers,
+            json_content_type,
         }
     }
 
-    async fn answer(&self, request: Request) -> (StatusCode, Value) {
+    async fn answer(&self, request: Request) -> Answered {
         let (parts, body) = request.into_parts();
         let method = parts.method.as_str();
         let target = parts
@@ -284,15 +296,35 @@ impl NcpEmulator {
             .path_and_query()
             .map_or_else(|| parts.uri.path(), |target| target.as_str());
         let now_ms = self.now_ms();
-        if let Err(rejection) =
-            gateway::check(&parts.headers, method, target, now_ms, &self.rules())
-        {
-            return (rejection.status(), rejection.body());
+        let license_route = issue::LicenseRoute::of(method, parts.uri.path());
+        let rules = self.rules(license_route.is_none());
+        if let Err(rejection) = gateway::check(&parts.headers, method, target, now_ms, &rules) {
+            return Answered::json(rejection.status(), &rejection.body());
         }
         let body = match self.read_body(&parts.headers, body).await {
             Ok(body) => body,
-            Err(rejection) => return (rejection.status(), rejection.body()),
+            Err(rejection) => return Answered::json(rejection.status(), &rejection.body()),
         };
+        if let Some(route) = license_route {
+            let answer = issue::run(
+                &lock(&self.inner.store),
+                route,
+                &parts.headers,
+                parts.uri.query(),
+                &body,
+                self.inner.settings.license_user_id_optional,
+            );
+            return match answer {
+                issue::IssueAnswer::Reply(reply) => Answered {
+                    status: StatusCode::from_u16(reply.status).unwrap_or(StatusCode::OK),
+                    content_type: reply.content_type,
+                    body: reply.body,
+                },
+                issue::IssueAnswer::Service(error) => {
+                    Answered::json(error.code.status(), &error.body())
+                }
+            };
+        }
         let service_request = ServiceRequest {
             method,
             path: parts.uri.path(),
@@ -303,9 +335,9 @@ impl NcpEmulator {
         };
         let answer = routes::dispatch(&mut lock(&self.inner.store), &service_request);
         match answer {
-            Answer::Ok(reply) => (StatusCode::OK, reply.body()),
-            Answer::Service(error) => (error.code.status(), error.body()),
-            Answer::Gateway(rejection) => (rejection.status(), rejection.body()),
+            Answer::Ok(reply) => Answered::json(StatusCode::OK, &reply.body()),
+            Answer::Service(error) => Answered::json(error.code.status(), &error.body()),
+            Answer::Gateway(rejection) => Answered::json(rejection.status(), &rejection.body()),
         }
     }
 
@@ -347,9 +379,9 @@ async fn handle(State(emulator): State<NcpEmulator>, request: Request) -> Respon
         record.status = failure.status;
         fault_response(failure)
     } else {
-        let (status, body) = emulator.answer(request).await;
-        record.status = status.as_u16();
-        json_response(status, &body)
+        let answered = emulator.answer(request).await;
+        record.status = answered.status.as_u16();
+        answered.into_response()
     };
     tracing::debug!(
         method = %record.method,
@@ -373,13 +405,30 @@ fn header_text(request: &Request, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn json_response(status: StatusCode, body: &Value) -> Response {
-    let mut response = (status, body.to_string()).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json;charset=UTF-8"),
-    );
-    response
+/// One answer: status, content type and body (JSON for the API, bytes for licenses).
+struct Answered {
+    status: StatusCode,
+    content_type: &'static str,
+    body: Vec<u8>,
+}
+
+impl Answered {
+    fn json(status: StatusCode, body: &Value) -> Self {
+        Self {
+            status,
+            content_type: "application/json;charset=UTF-8",
+            body: body.to_string().into_bytes(),
+        }
+    }
+
+    fn into_response(self) -> Response {
+        let mut response = (self.status, self.body).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(self.content_type),
+        );
+        response
+    }
 }
 
 fn fault_response(failure: FaultResponse) -> Response {

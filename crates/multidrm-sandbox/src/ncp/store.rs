@@ -461,6 +461,18 @@ impl Store {
         true
     }
 
+    /// A site that may issue licenses: it exists (281003) and is on (281005).
+    pub(crate) fn license_site(&self, id: &str) -> Result<(), ServiceError> {
+        let site = &self.sites[self.site_index(id)?];
+        if !site.enabled {
+            return Err(ServiceError::new(
+                ServiceErrorCode::SiteStatusNotOn,
+                format!("site {id} is not on: turn it on to issue licenses"),
+            ));
+        }
+        Ok(())
+    }
+
     /// Number of policies, the built-in one included.
     pub(crate) fn policy_count(&self) -> usize {
         self.policies.len()
