@@ -419,8 +419,9 @@ impl TokenEndpointConfig {
         if sources.iter().filter(|s| **s).count() != 1 {
             return Err(ConfigError::Invalid {
                 key: "token_endpoint",
-                reason: "set exactly one of jwt_hs256_secret, jwt_rs256_public_key_file and jwks_url"
-                    .into(),
+                reason:
+                    "set exactly one of jwt_hs256_secret, jwt_rs256_public_key_file and jwks_url"
+                        .into(),
             });
         }
         if let Some(s) = &self.jwt_hs256_secret {
@@ -443,6 +444,9 @@ impl TokenEndpointConfig {
                 });
             }
         }
-        at_least_one("token_endpoint.jwks_refresh_seconds", self.jwks_refresh_seconds)
+        at_least_one(
+            "token_endpoint.jwks_refresh_seconds",
+            self.jwks_refresh_seconds,
+        )
     }
 }

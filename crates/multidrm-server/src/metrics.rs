@@ -65,7 +65,9 @@ impl Metrics {
             "Requests answered, by route and outcome code (DIVA ResponseCode or HTTP status)",
             requests.clone(),
         );
-        let latency = Family::<Route, Histogram>::new_with_constructor(latency_histogram as fn() -> Histogram);
+        let latency = Family::<Route, Histogram>::new_with_constructor(
+            latency_histogram as fn() -> Histogram,
+        );
         registry.register(
             "request_duration_seconds",
             "Time to answer a request, by route",
@@ -116,7 +118,9 @@ impl Metrics {
     /// Counts one answered request.
     pub(crate) fn answered(&self, route: &'static str, code: u32, seconds: f64) {
         self.requests.get_or_create(&Outcome { route, code }).inc();
-        self.latency.get_or_create(&Route { route }).observe(seconds);
+        self.latency
+            .get_or_create(&Route { route })
+            .observe(seconds);
     }
 
     /// Counts one replay refusal.
@@ -126,7 +130,9 @@ impl Metrics {
 
     /// Counts one dependency failure.
     pub(crate) fn upstream_error(&self, upstream: &'static str) {
-        self.upstream_errors.get_or_create(&Upstream { upstream }).inc();
+        self.upstream_errors
+            .get_or_create(&Upstream { upstream })
+            .inc();
     }
 
     /// The Prometheus text exposition.
