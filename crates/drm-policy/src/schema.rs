@@ -361,7 +361,7 @@ macro_rules! policy_object {
     (@take $kind:ident $v:ident) => { $v };
 
     (@key $o:ident, $key:literal) => {
-        $o.key_prewritten(concat!("\"", $key, "\":"), concat!("\"", $key, "\": "))
+        $o.key_prewritten(concat!(",\"", $key, "\":"), concat!(", \"", $key, "\": "))
     };
     (@write opt $v:expr, $o:ident, $key:literal, $style:ident) => {
         if let Some(value) = &$v {
