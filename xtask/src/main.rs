@@ -1,7 +1,7 @@
 //! Workspace automation for multidrm, run as `cargo xtask <command>`.
 //!
 //! - `ci` — what CI checks: fmt, clippy with warnings denied, tests, docs with warnings denied,
-//!   each facade feature on its own, and `cargo deny` when it is installed.
+//!   each facade feature on its own, `cargo deny check bans licenses sources` (see `ci.rs`).
 //! - `release <patch|minor|major|X.Y.Z> [--dry-run]` — bumps every crate in lockstep, dates the
 //!   changelog, checks that the workspace packages, then commits and tags.
 //! - `publish` — `cargo publish --workspace` (crates.io, in dependency order).

@@ -30,12 +30,14 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use drm_http::{Attempt, BaseUrl, HttpClient, Request, Response, RetryPolicy};
 
 use crate::error::ParseError;
 use crate::request::CpixRequest;
 use crate::response::CpixResponse;
 use crate::response::dom::MAX_DOCUMENT_LEN;
+
+mod scrub;
 
 /// The KMS CPIX endpoint (the token follows as the last path segment).
 pub const DEFAULT_KMS_URL: &str = "https://drm-kms.doverunner.com/v2/cpix/doverunner/getKey/";
@@ -46,12 +48,13 @@ pub const MAX_RESPONSE_LEN: usize = MAX_DOCUMENT_LEN;
 /// Longest accepted KMS token: 4096 characters.
 pub const MAX_TOKEN_LEN: usize = 4096;
 
-/// The DoveRunner KMS token ("enc-token", from the console's DRM settings).
-///
-/// Appended verbatim to the endpoint URL, as the official clients do. `Debug` prints
-/// `[redacted]`; wiped on drop.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
-pub struct KmsToken(String);
+drm_secret::secret_newtype!(
+    /// The DoveRunner KMS token ("enc-token", from the console's DRM settings).
+    ///
+    /// Appended verbatim to the endpoint URL, as the official clients do. `Debug` prints
+    /// `KmsToken([redacted])`; wiped on drop; compared in constant time.
+    pub KmsToken; checked
+);
 
 /// Why a text cannot be a KMS token.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -99,18 +102,9 @@ impl KmsToken {
         }) {
             return Err(InvalidKmsToken::Character { position });
         }
-        Ok(Self(text.to_owned()))
-    }
-
-    /// The token text.
-    pub fn expose_secret(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for KmsToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("KmsToken([redacted])")
+        Ok(Self::from_secret_string(drm_secret::SecretString::new(
+            text,
+        )))
     }
 }
 
@@ -130,48 +124,7 @@ impl TryFrom<&str> for KmsToken {
     }
 }
 
-/// What kind of transport failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TransportKind {
-    /// Connecting failed (refused, DNS, TLS handshake…).
-    Connect,
-    /// A connect or read timeout.
-    Timeout,
-    /// Another failure while sending or receiving.
-    Other,
-}
-
-/// A network failure, without the URL (which holds the token).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message} (after {attempts} attempt(s))")]
-pub struct TransportError {
-    kind: TransportKind,
-    message: String,
-    attempts: u32,
-}
-
-impl TransportError {
-    /// The kind of failure.
-    pub fn kind(&self) -> TransportKind {
-        self.kind
-    }
-
-    /// True for a timeout.
-    pub fn is_timeout(&self) -> bool {
-        self.kind == TransportKind::Timeout
-    }
-
-    /// True for a connection failure.
-    pub fn is_connect(&self) -> bool {
-        self.kind == TransportKind::Connect
-    }
-
-    /// How many attempts were made.
-    pub fn attempts(&self) -> u32 {
-        self.attempts
-    }
-}
+pub use drm_http::{TransportError, TransportKind};
 
 /// Why fetching keys failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -223,7 +176,7 @@ pub enum ClientError {
         max: usize,
     },
     /// A 2xx response that is not a usable CPIX document.
-    #[error("cannot read the KMS response: {source}")]
+    #[error("cannot read the KMS response")]
     Response {
         /// The parse error.
         source: ParseError,
@@ -288,7 +241,8 @@ impl KmsClientBuilder {
         self
     }
 
-    /// Limit of one whole attempt (default 60 s).
+    /// Deadline of a whole call, retries and back-off included (default 60 s): a server
+    /// drip-feeding its answer cannot keep a call alive past it.
     pub fn total_timeout(mut self, timeout: Duration) -> Self {
         self.total_timeout = timeout;
         self
@@ -311,44 +265,27 @@ impl KmsClientBuilder {
     /// # Errors
     /// [`ClientError::InvalidBaseUrl`], [`ClientError::Setup`].
     pub fn build(self, token: KmsToken) -> Result<KmsClient, ClientError> {
-        let mut base = self.base_url.trim().to_owned();
-        if !base.ends_with('/') {
-            base.push('/');
-        }
-        let url = reqwest::Url::parse(&base).map_err(|_| ClientError::InvalidBaseUrl {
-            reason: "not a URL",
-        })?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(ClientError::InvalidBaseUrl {
-                reason: "the scheme must be http or https",
-            });
-        }
-        if url.query().is_some() || url.fragment().is_some() {
-            return Err(ClientError::InvalidBaseUrl {
-                reason: "the base URL must not have a query or fragment",
-            });
-        }
-        if url.host_str().is_none() {
-            return Err(ClientError::InvalidBaseUrl {
-                reason: "the base URL has no host",
-            });
-        }
-        let http = reqwest::Client::builder()
+        let base = BaseUrl::parse(&self.base_url)
+            .map_err(|e| ClientError::InvalidBaseUrl { reason: e.reason() })?;
+        let http = HttpClient::builder()
             .connect_timeout(self.connect_timeout)
             .read_timeout(self.read_timeout)
-            .timeout(self.total_timeout)
-            .redirect(reqwest::redirect::Policy::none())
+            .deadline(self.total_timeout)
+            .body_limit(MAX_RESPONSE_LEN)
             .user_agent(concat!("drm-cpix/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ClientError::Setup {
-                message: e.without_url().to_string(),
+                message: e.message().to_owned(),
             })?;
         Ok(KmsClient {
             http,
-            base_url: base,
+            base_url: format!("{}/", base.as_string()),
             token,
-            max_retries: self.max_retries,
-            retry_backoff: self.retry_backoff,
+            retry: RetryPolicy {
+                max_retries: self.max_retries,
+                initial_backoff: self.retry_backoff,
+                max_backoff: self.retry_backoff.saturating_mul(1 << 10),
+            },
         })
     }
 }
@@ -356,31 +293,35 @@ impl KmsClientBuilder {
 /// A client of the DoveRunner KMS CPIX API.
 #[derive(Clone)]
 pub struct KmsClient {
-    http: reqwest::Client,
+    http: HttpClient,
     base_url: String,
     token: KmsToken,
-    max_retries: u32,
-    retry_backoff: Duration,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for KmsClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("KmsClient")
             .field("endpoint", &self.endpoint_redacted())
-            .field("max_retries", &self.max_retries)
+            .field("max_retries", &self.retry.max_retries)
             .finish_non_exhaustive()
     }
 }
 
-/// The outcome of one HTTP exchange.
-struct Exchange {
-    status: u16,
-    body: Vec<u8>,
+impl From<TransportError> for ClientError {
+    /// A body over the limit is [`ClientError::BodyTooLarge`]; any other failure is
+    /// [`ClientError::Transport`].
+    fn from(error: TransportError) -> Self {
+        match error.body_limit() {
+            Some(max) if error.is_body_too_large() => ClientError::BodyTooLarge { max },
+            _ => ClientError::Transport(error),
+        }
+    }
 }
 
 impl KmsClient {
     /// A builder with the defaults (DoveRunner's endpoint, 10 s connect / 30 s read timeouts,
-    /// 2 retries on transport failures).
+    /// a 60 s deadline per call, 2 retries on transport failures).
     pub fn builder() -> KmsClientBuilder {
         KmsClientBuilder::default()
     }
@@ -407,7 +348,9 @@ impl KmsClient {
     }
 
     /// Posts a request document and returns the CPIX body of a 2xx response (a JSON body or a
-    /// non-2xx status is an error). `key_rotation` adds `?key-rotation=true`.
+    /// non-2xx status is an error). `key_rotation` adds `?key-rotation=true`. Transport
+    /// failures (other than an oversized body) are retried; the whole call, retries included,
+    /// is held to the deadline.
     ///
     /// # Errors
     /// As [`KmsClient::get_keys`], except [`ClientError::Response`].
@@ -417,40 +360,42 @@ impl KmsClient {
         if key_rotation {
             url.push_str("?key-rotation=true");
         }
-        let mut attempt = 0u32;
-        let exchange = loop {
-            attempt += 1;
+        let (url, xml) = (url.as_str(), xml.as_str());
+        let call = self.retry.run(|attempt| async move {
             tracing::debug!(
                 endpoint = %self.endpoint_redacted(),
                 key_rotation,
                 attempt,
                 "POST CPIX request"
             );
-            match self.exchange(url.as_str(), &xml).await {
-                Ok(e) => break e,
-                Err(Attempt::Fatal(e)) => return Err(e),
-                Err(Attempt::Transport(kind, message)) => {
-                    if attempt > self.max_retries {
-                        return Err(ClientError::Transport(TransportError {
-                            kind,
-                            message,
-                            attempts: attempt,
-                        }));
-                    }
-                    let wait = self
-                        .retry_backoff
-                        .saturating_mul(1u32 << (attempt - 1).min(16));
+            let request = Request::post(url)
+                .header("content-type", "application/xml")
+                .header("accept", "application/xml, application/json")
+                .body(xml.as_bytes());
+            match self.http.send(request).await {
+                Ok(response) => Attempt::Done(Ok(response)),
+                Err(e) if e.is_body_too_large() => Attempt::Done(Err(e)),
+                Err(e) => {
                     tracing::warn!(
                         endpoint = %self.endpoint_redacted(),
                         attempt,
-                        error = %message,
-                        "KMS transport failure, retrying in {wait:?}"
+                        error = %e,
+                        "KMS transport failure"
                     );
-                    tokio::time::sleep(wait).await;
+                    Attempt::retry(e.with_attempts(attempt))
                 }
             }
-        };
-        if let Ok(json) = serde_json::from_slice::<serde_json::Value>(trim_bom(&exchange.body)) {
+        });
+        let response = self.http.within_deadline(call).await?;
+        self.judge(response)
+    }
+
+    /// A JSON body (any status) is the KMS's error report; another non-2xx status is an HTTP
+    /// error; anything else is the CPIX body.
+    fn judge(&self, response: Response) -> Result<Vec<u8>, ClientError> {
+        let status = response.status();
+        let body = response.into_body();
+        if let Ok(json) = serde_json::from_slice::<serde_json::Value>(trim_bom(&body)) {
             let field = |names: &[&str]| {
                 names.iter().find_map(|n| match json.get(n) {
                     Some(serde_json::Value::String(s)) => Some(self.scrub(s.as_bytes())),
@@ -459,81 +404,25 @@ impl KmsClient {
                 })
             };
             return Err(ClientError::Kms {
-                status: exchange.status,
+                status,
                 error_code: field(&["errorCode", "error_code", "code", "errorcode"]),
                 message: field(&["message", "errorMessage", "error_message", "msg", "error"]),
-                raw_body: self.scrub(&exchange.body),
+                raw_body: self.scrub(&body),
             });
         }
-        if !(200..300).contains(&exchange.status) {
+        if !(200..300).contains(&status) {
             return Err(ClientError::Http {
-                status: exchange.status,
-                body: self.scrub(&exchange.body),
+                status,
+                body: self.scrub(&body),
             });
         }
-        Ok(exchange.body)
+        Ok(body)
     }
 
-    async fn exchange(&self, url: &str, xml: &str) -> Result<Exchange, Attempt> {
-        let mut response = self
-            .http
-            .post(url)
-            .header(reqwest::header::CONTENT_TYPE, "application/xml")
-            .header(reqwest::header::ACCEPT, "application/xml, application/json")
-            .body(xml.to_owned())
-            .send()
-            .await
-            .map_err(Attempt::transport)?;
-        let status = response.status().as_u16();
-        if response
-            .content_length()
-            .is_some_and(|l| l > MAX_RESPONSE_LEN as u64)
-        {
-            return Err(Attempt::Fatal(ClientError::BodyTooLarge {
-                max: MAX_RESPONSE_LEN,
-            }));
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(Attempt::transport)? {
-            if body.len() + chunk.len() > MAX_RESPONSE_LEN {
-                return Err(Attempt::Fatal(ClientError::BodyTooLarge {
-                    max: MAX_RESPONSE_LEN,
-                }));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(Exchange { status, body })
-    }
-
-    /// The body as text with every occurrence of the token replaced.
+    /// The body as text with every echo of the token replaced by `[redacted]`: verbatim,
+    /// JSON-escaped (`\/`, `\u002F`) or percent-encoded (any mix, either hex case).
     fn scrub(&self, body: &[u8]) -> String {
-        String::from_utf8_lossy(body).replace(self.token.expose_secret(), "[redacted]")
-    }
-}
-
-enum Attempt {
-    Transport(TransportKind, String),
-    Fatal(ClientError),
-}
-
-impl Attempt {
-    fn transport(e: reqwest::Error) -> Self {
-        let kind = if e.is_timeout() {
-            TransportKind::Timeout
-        } else if e.is_connect() {
-            TransportKind::Connect
-        } else {
-            TransportKind::Other
-        };
-        let e = e.without_url();
-        let mut message = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            message.push_str(": ");
-            message.push_str(&s.to_string());
-            source = s.source();
-        }
-        Attempt::Transport(kind, message)
+        scrub::redact_echoes(&String::from_utf8_lossy(body), self.token.expose_secret())
     }
 }
 

@@ -395,6 +395,55 @@ pub fn scan(bytes: &[u8]) -> PsshScan {
     out
 }
 
+/// Box types that may start an MP4 (init or media) segment.
+const SEGMENT_BOX_TYPES: [&[u8; 4]; 6] = [b"ftyp", b"styp", b"moov", b"moof", b"sidx", b"emsg"];
+
+/// True when `bytes` starts with a box that begins an MP4 segment (`ftyp`, `moov`, `moof`…)
+/// rather than a `pssh` box.
+pub fn is_segment(bytes: &[u8]) -> bool {
+    bytes
+        .get(4..8)
+        .is_some_and(|t| SEGMENT_BOX_TYPES.iter().any(|s| s.as_slice() == t))
+}
+
+/// The `pssh` boxes of an MP4 segment: the top-level boxes are walked, and the children of
+/// `moov` and `moof` (where ISO/IEC 23001-7 puts `pssh` boxes); every `pssh` box found is
+/// scanned as by [`scan`] (offsets count from the start of the segment). Where the box sizes no
+/// longer frame the input, [`PsshScan::unreadable`] says so.
+pub fn scan_segment(bytes: &[u8]) -> PsshScan {
+    let mut out = PsshScan::default();
+    if let Err(e) = check_len(bytes.len()) {
+        out.unreadable = Some((0, e));
+        return out;
+    }
+    walk_boxes(bytes, 0, true, &mut out);
+    out
+}
+
+fn walk_boxes(bytes: &[u8], base: usize, top: bool, out: &mut PsshScan) {
+    let mut offset = 0;
+    while offset < bytes.len() && out.unreadable.is_none() {
+        let rest = bytes.get(offset..).unwrap_or_default();
+        let (len, size_field, box_type) = match frame(rest) {
+            Ok(f) => f,
+            Err(e) => {
+                out.unreadable = Some((base + offset, e));
+                return;
+            }
+        };
+        let frame_bytes = rest.get(..len).unwrap_or_default();
+        if box_type == PSSH_BOX_TYPE {
+            out.boxes
+                .push(scanned(base + offset, frame_bytes, size_field, box_type));
+        } else if top && (&box_type == b"moov" || &box_type == b"moof") {
+            let header = if size_field == 1 { 16 } else { 8 };
+            let children = frame_bytes.get(header..).unwrap_or_default();
+            walk_boxes(children, base + offset + header, false, out);
+        }
+        offset += len;
+    }
+}
+
 /// The length, size field and type of the box at the start of `bytes`.
 fn frame(bytes: &[u8]) -> Result<(usize, u32, [u8; 4]), PsshError> {
     let mut r = Reader::new(bytes);
@@ -662,6 +711,28 @@ mod tests {
         let scan = super::scan(&cut);
         assert_eq!(scan.boxes.len(), 1);
         assert_eq!(scan.unreadable.as_ref().map(|u| u.0), Some(a.len()));
+    }
+
+    #[test]
+    fn pssh_boxes_are_found_in_a_segment() {
+        let a = PsshBox::v0(WIDEVINE_SYSTEM_ID, vec![1, 2, 3])
+            .to_bytes()
+            .unwrap();
+        let b = PsshBox::v0(PLAYREADY_SYSTEM_ID, vec![4])
+            .to_bytes()
+            .unwrap();
+        let mvhd = [&[0, 0, 0, 12][..], b"mvhd", &[0, 0, 0, 0]].concat();
+        let inner = [mvhd, a.clone(), b.clone()].concat();
+        let moov_len = u32::try_from(8 + inner.len()).unwrap();
+        let moov = [&moov_len.to_be_bytes()[..], b"moov", &inner].concat();
+        let ftyp = [&[0, 0, 0, 16][..], b"ftypiso6", &[0, 0, 0, 0]].concat();
+        let segment = [ftyp.clone(), moov].concat();
+        assert!(is_segment(&segment));
+        let scan = scan_segment(&segment);
+        assert!(scan.unreadable.is_none());
+        assert_eq!(scan.boxes.len(), 2);
+        assert_eq!(scan.boxes[0].offset, ftyp.len() + 8 + 12);
+        assert_eq!(scan.boxes[1].result.as_ref().unwrap().data, vec![4]);
     }
 
     #[test]

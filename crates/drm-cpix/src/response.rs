@@ -657,14 +657,15 @@ fn signalling(
         (Some(u), _) => (decode_text(u, "URIExtXKey", system, kid, warnings), None),
         (None, _) => (None, None),
     };
+    // CPIX 2.3 `master`, CPIX 2.4 `multiVariant`; `media`, pycpix's `variant`, or none.
     let master = ds
         .hls_signaling
         .iter()
-        .find(|h| h.playlist.as_deref() == Some("master"));
+        .find(|h| matches!(h.playlist.as_deref(), Some("master" | "multiVariant")));
     let media = ds
         .hls_signaling
         .iter()
-        .find(|h| h.playlist.as_deref() == Some("media"))
+        .find(|h| matches!(h.playlist.as_deref(), Some("media" | "variant")))
         .or_else(|| ds.hls_signaling.iter().find(|h| h.playlist.is_none()));
     let hls =
         |h: Option<&raw::RawHlsSignaling>, what: &'static str, warnings: &mut Vec<CpixWarning>| {

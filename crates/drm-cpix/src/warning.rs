@@ -60,8 +60,8 @@ pub enum CpixWarning {
         /// Where each signature sits (`CPIX`, `ContentKeyList`, …), in document order.
         signed: Vec<String>,
     },
-    /// The document has a `DeliveryDataList` (document key encrypted for recipients) although
-    /// its content keys are in clear; the delivery data is not used.
+    /// The document has a `DeliveryDataList` (document key encrypted for recipients) but no
+    /// encrypted content key; the delivery data is not used (only `PlainValue` keys are read).
     DeliveryDataIgnored {
         /// How many `DeliveryData` elements.
         recipients: usize,
@@ -198,7 +198,8 @@ impl fmt::Display for CpixWarning {
             CpixWarning::DeliveryDataIgnored { recipients } => write!(
                 f,
                 "the document has a DeliveryDataList ({recipients} recipient(s) of an encrypted \
-                 document key) but its content keys are in clear; the delivery data was not used"
+                 document key); it was not used: decrypting CPIX documents is not supported, \
+                 only keys in PlainValue are read"
             ),
             CpixWarning::DrmSystemWithoutSystemId => f.write_str("a DRMSystem has no systemId"),
             CpixWarning::UnknownDrmSystem { system_id } => {

@@ -27,6 +27,8 @@ enum Reply {
     Hang,
     /// Announce a huge body.
     Huge,
+    /// Announce a body, then send one byte of it every 1.5 s.
+    Drip,
 }
 
 #[derive(Debug, Clone)]
@@ -119,6 +121,16 @@ async fn serve(replies: Vec<Reply>) -> Server {
                             .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 999999999\r\n\r\n<x")
                             .await;
                         tokio::time::sleep(Duration::from_secs(5)).await;
+                    }
+                    Reply::Drip => {
+                        let head = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n";
+                        let _ = sock.write_all(head.as_bytes()).await;
+                        for _ in 0..1000 {
+                            tokio::time::sleep(Duration::from_millis(1500)).await;
+                            if sock.write_all(b"<").await.is_err() {
+                                return;
+                            }
+                        }
                     }
                 }
             });
@@ -306,4 +318,45 @@ async fn a_response_for_another_title_is_refused() {
         .unwrap();
     let err = client(&server.url).get_keys(&req).await.unwrap_err();
     assert!(matches!(err, ClientError::Response { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn json_escaped_and_percent_encoded_echoes_of_the_token_are_scrubbed() {
+    let escaped = TOKEN.replace('/', "\\/");
+    let encoded = TOKEN
+        .replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3d");
+    let body = format!(
+        r#"{{"errorCode":"4001","message":"bad token {escaped}","url":"/getKey/{encoded}"}}"#
+    );
+    let server = serve(vec![Reply::Http(401, body)]).await;
+    let err = client(&server.url).get_keys(&request(0)).await.unwrap_err();
+    match &err {
+        ClientError::Kms {
+            message, raw_body, ..
+        } => {
+            assert_eq!(message.as_deref(), Some("bad token [redacted]"));
+            assert!(raw_body.contains("bad token [redacted]"), "{raw_body}");
+            assert!(raw_body.contains("/getKey/[redacted]"), "{raw_body}");
+            assert!(!raw_body.contains(&escaped) && !raw_body.contains(&encoded));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_no_token(&err);
+}
+
+#[tokio::test]
+async fn a_drip_feeding_server_hits_the_whole_call_deadline() {
+    let server = serve(vec![Reply::Drip]).await;
+    let c = KmsClient::builder()
+        .base_url(&server.url)
+        .read_timeout(Duration::from_secs(2))
+        .total_timeout(Duration::from_secs(3))
+        .retry_backoff(Duration::from_millis(10))
+        .build(TOKEN.parse().unwrap())
+        .unwrap();
+    let err = c.get_keys(&request(0)).await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert_no_token(&err);
 }

@@ -16,10 +16,41 @@ fn kid() -> impl Strategy<Value = KeyId> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
+    /// Every box a scan reports lies inside the input, in order, and a box that decodes
+    /// re-reads alone to the same box.
+    #[test]
+    fn scanned_boxes_frame_the_input(
+        sizes in proptest::collection::vec(0usize..40, 1..5),
+        noise in proptest::collection::vec(any::<u8>(), 0..64),
+    ) {
+        let mut bytes = Vec::new();
+        for (i, n) in sizes.iter().enumerate() {
+            let b = PsshBox::v0(drm_cpix::system::WIDEVINE_SYSTEM_ID, vec![u8::try_from(i).unwrap(); *n]);
+            bytes.extend(b.to_bytes().unwrap());
+        }
+        bytes.extend(&noise);
+        let scan = drm_cpix::pssh::scan(&bytes);
+        prop_assert!(scan.boxes.len() >= sizes.len());
+        let mut end = 0;
+        for b in &scan.boxes {
+            prop_assert_eq!(b.offset, end);
+            end = b.offset + b.len;
+            prop_assert!(end <= bytes.len());
+            if let Ok(p) = &b.result {
+                prop_assert_eq!(&PsshBox::parse(&bytes[b.offset..end]).unwrap(), p);
+            }
+        }
+        for b in &scan.boxes[..sizes.len()] {
+            prop_assert!(b.result.is_ok());
+        }
+    }
+
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         let _ = PsshBox::parse(&bytes);
         let _ = PsshBox::parse_all(&bytes);
+        let _ = drm_cpix::pssh::scan(&bytes);
+        let _ = drm_cpix::pssh::scan_segment(&bytes);
         let _ = WidevinePsshData::parse(&bytes);
         let _ = PlayReadyObject::parse(&bytes).map(|p| p.wrm_header());
         let text = String::from_utf8_lossy(&bytes);

@@ -9,7 +9,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use zeroize::Zeroizing;
+use drm_http::{HttpClient, Request, TransportError};
 
 use crate::codes;
 use crate::error::{FieldError, JsonError, SignError, VerifyError};
@@ -27,7 +27,7 @@ const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 #[non_exhaustive]
 pub enum ClientError {
     /// The response signature did not verify (provider code 21).
-    #[error("response signature rejected: {0}")]
+    #[error("response signature rejected")]
     Signature(#[source] VerifyError),
     /// The call failed: connection, timeout, or an HTTP status ≥ 400 (provider code 22).
     #[error("{}", describe_network(*.status, *.timeout, *.connect))]
@@ -56,7 +56,7 @@ pub enum ClientError {
         message: String,
     },
     /// The request could not be built or signed.
-    #[error("cannot sign the request: {0}")]
+    #[error("cannot sign the request")]
     Request(#[source] SignError),
     /// An endpoint URL is not an absolute http(s) URL.
     #[error("invalid endpoint URL")]
@@ -105,32 +105,25 @@ impl ClientError {
     }
 }
 
-fn network(e: &reqwest::Error) -> ClientError {
-    ClientError::Network {
-        status: e.status().map(|s| s.as_u16()),
-        timeout: e.is_timeout(),
-        connect: e.is_connect(),
+impl From<TransportError> for ClientError {
+    /// A network failure (provider code 22); an oversized body is a parsing failure (42).
+    fn from(e: TransportError) -> Self {
+        if e.is_body_too_large() {
+            return ClientError::parsing("response body too large", &[]);
+        }
+        ClientError::Network {
+            status: None,
+            timeout: e.is_timeout(),
+            connect: e.is_connect(),
+        }
     }
 }
 
-/// A DRM license token received in `AuthToken`: `Debug` prints `[redacted]`, wiped on drop.
-#[derive(Clone, PartialEq, Eq)]
-pub struct AuthToken(Zeroizing<String>);
-
-impl AuthToken {
-    /// The token text.
-    ///
-    /// **Security warning:** it grants a license; do not log it.
-    pub fn expose_secret(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for AuthToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AuthToken([redacted])")
-    }
-}
+drm_secret::secret_newtype!(
+    /// A DRM license token received in `AuthToken`: `Debug` prints `AuthToken([redacted])`,
+    /// wiped on drop, compared in constant time. It grants a license: never log it.
+    pub AuthToken
+);
 
 /// A successful, verified tokenize answer (DIVA's `EntitlementSuccessResponse`).
 #[derive(Clone)]
@@ -185,7 +178,7 @@ pub fn next_interval(current: Duration, response: &EntitlementResponse) -> Optio
 /// A signing, verifying entitlement client.
 #[derive(Debug, Clone)]
 pub struct EntitlementClient {
-    http: reqwest::Client,
+    http: HttpClient,
     tokenize_url: url::Url,
     heartbeat_url: url::Url,
     secret: SharedSecret,
@@ -213,18 +206,20 @@ impl EntitlementClient {
         Self::with_timeout(tokenize_url, heartbeat_url, secret, Duration::from_secs(30))
     }
 
-    /// [`EntitlementClient::new`] with another timeout.
+    /// [`EntitlementClient::new`] with another timeout: the deadline of each whole call
+    /// (connect, send, the whole answer).
     pub fn with_timeout(
         tokenize_url: &str,
         heartbeat_url: &str,
         secret: SharedSecret,
         timeout: Duration,
     ) -> Result<Self, ClientError> {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| network(&e))?;
+        let http = HttpClient::builder()
+            .connect_timeout(timeout.min(drm_http::DEFAULT_CONNECT_TIMEOUT))
+            .read_timeout(timeout)
+            .deadline(timeout)
+            .body_limit(MAX_RESPONSE_BYTES)
+            .build()?;
         Ok(Self {
             http,
             tokenize_url: http_url(tokenize_url)?,
@@ -261,7 +256,7 @@ impl EntitlementClient {
         Ok(Entitlement {
             content_url: text(response.content_url())?,
             license_url: text(response.license_url())?,
-            auth_token: AuthToken(Zeroizing::new(text(response.auth_token())?)),
+            auth_token: AuthToken::new(text(response.auth_token())?),
             heartbeat,
             challenge: challenge.as_str().to_owned(),
             response,
@@ -344,15 +339,11 @@ impl EntitlementClient {
     /// a status ≥ 400 is a network error, as in the DIVA samples. For tests that need to send
     /// hand-made bodies (replays, tampering).
     pub async fn post_raw(&self, url: &str, body: Vec<u8>) -> Result<(u16, Vec<u8>), ClientError> {
-        let mut resp = self
-            .http
-            .post(url)
+        let request = Request::post(url)
             .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| network(&e))?;
-        let status = resp.status().as_u16();
+            .body(body);
+        let response = self.http.send(request).await?;
+        let status = response.status();
         if status >= 400 {
             return Err(ClientError::Network {
                 status: Some(status),
@@ -360,14 +351,7 @@ impl EntitlementClient {
                 connect: false,
             });
         }
-        let mut out = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| network(&e))? {
-            if out.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                return Err(ClientError::parsing("response body too large", &out));
-            }
-            out.extend_from_slice(&chunk);
-        }
-        Ok((status, out))
+        Ok((status, response.into_body()))
     }
 
     /// The tokenize endpoint.

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 use drm_cpix::playready::{PlayReadyKid, WrmHeader};
-use drm_cpix::pssh::{PsshBox, encode_base64};
+use drm_cpix::pssh::{PsshBox, decode_base64, encode_base64};
 use drm_cpix::system::WIDEVINE_SYSTEM_ID;
 use serde_json::Value;
 
@@ -230,6 +230,13 @@ fn wpt_init_data_with_its_key() {
     assert_eq!(v["count"], 2);
     assert_eq!(v["boxes"][0]["widevine"]["provider"], "castlabs");
     assert_eq!(v["boxes"][1]["playready"]["checksum_valid"], true);
+    // The same boxes as hex (Shaka Packager's `--pssh` form).
+    let hex =
+        drm_policy::ids::hex_lower(&decode_base64(&fidelity("wpt_mp4_basic_init.b64")).unwrap());
+    let again = decode_ok(&["pssh", "decode", &hex]);
+    assert_eq!(again["count"], 2);
+    assert_eq!(again["boxes"][0]["widevine"], v["boxes"][0]["widevine"]);
+    assert_eq!(again["boxes"][1]["system_name"], "PLAYREADY");
 }
 
 #[test]
@@ -299,4 +306,17 @@ fn key_on_a_header_without_checksum_says_there_is_nothing_to_check() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["playready"]["checksum_check"], "missing");
     assert!(v["playready"]["checksum_valid"].is_null());
+}
+
+#[test]
+fn an_init_segment_gives_its_pssh_boxes() {
+    let v = decode_ok(&[
+        "pssh",
+        "decode",
+        &fidelity("wpt_mp4_basic_init_segment.b64"),
+    ]);
+    assert_eq!(v["count"], 2);
+    assert_eq!(v["boxes"][0]["offset"], 24 + 8 + 108);
+    assert_eq!(v["boxes"][0]["widevine"]["provider"], "castlabs");
+    assert_eq!(v["boxes"][1]["system_name"], "PLAYREADY");
 }

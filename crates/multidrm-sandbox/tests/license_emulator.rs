@@ -573,6 +573,10 @@ async fn error_7107_empty_widevine_challenge() {
     env.license(&mint(DrmType::Widevine), Vec::new())
         .await
         .assert_error(LicenseErrorCode::WidevineChallenge);
+    // A PlayReady challenge under a Widevine token is no Widevine challenge either.
+    env.license(&mint(DrmType::Widevine), soap(None))
+        .await
+        .assert_error(LicenseErrorCode::WidevineChallenge);
 }
 
 #[tokio::test]
@@ -615,6 +619,62 @@ async fn error_7012_fairplay_asset_id_is_not_the_tokens_cid() {
     env.license(&token, format!("{spc}&{CID}"))
         .await
         .assert_ok();
+}
+
+fn delimited(field: u8, value: &[u8]) -> Vec<u8> {
+    let mut out = vec![field << 3 | 2];
+    let mut len = value.len();
+    while len >= 0x80 {
+        out.push(u8::try_from(len & 0x7f).unwrap() | 0x80);
+        len >>= 7;
+    }
+    out.push(u8::try_from(len).unwrap());
+    out.extend_from_slice(value);
+    out
+}
+
+/// A Widevine license request carrying a PSSH box: `SignedMessage{type: 1, msg:
+/// LicenseRequest{content_id: {widevine_pssh_data: {pssh_data: [box]}}}}`.
+fn widevine_challenge_with(pssh: &[u8]) -> Vec<u8> {
+    let mut signed = vec![0x08, 0x01];
+    signed.extend(delimited(
+        2,
+        &delimited(1, &delimited(1, &delimited(1, pssh))),
+    ));
+    signed
+}
+
+#[tokio::test]
+async fn error_7012_widevine_pssh_names_another_title() {
+    let env = Env::start().await;
+    // The PSSH the KMS emulator wrote for "other-title".
+    let cpix = CPIX_TWO_KEYS.replace("CID", "other-title");
+    let xml = env
+        .http
+        .post(format!("{}{}", env.sb.kms_url(), env.sb.kms_token()))
+        .body(cpix)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = xml.find("<cpix:PSSH>").expect("a Widevine PSSH") + "<cpix:PSSH>".len();
+    let end = start + xml[start..].find("</cpix:PSSH>").unwrap();
+    let pssh = STANDARD.decode(&xml[start..end]).unwrap();
+    let challenge = widevine_challenge_with(&pssh);
+    env.license(&mint(DrmType::Widevine), challenge.clone())
+        .await
+        .assert_error(LicenseErrorCode::CidMismatch);
+    let right = TokenRequest::new(DrmType::Widevine, USER, "other-title")
+        .mint_with_policy(
+            &creds(),
+            &Policy::new(),
+            JsonStyle::Compact,
+            Timestamp::from_unix(NOW).unwrap(),
+        )
+        .unwrap();
+    env.license(&right, challenge).await.assert_ok();
 }
 
 #[tokio::test]
@@ -679,7 +739,7 @@ fn every_message_is_the_published_one() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|row| row["code"] == code.code().to_string())
+            .find(|row| row["code"].as_str() == Some(code.code().to_string().as_str()))
             .unwrap_or_else(|| panic!("{code:?} not in the table"));
         assert_eq!(row["message_en"], code.message(), "{code:?}");
     }

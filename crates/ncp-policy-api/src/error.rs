@@ -2,13 +2,14 @@
 //!
 //! Shaped after oauth2-rs: a rejection by the DRM service ([`Error::Api`]), a rejection by the
 //! API Gateway in front of it ([`Error::Gateway`], or [`Error::ClockSkew`] when the timestamp was
-//! the reason), an opaque transport failure ([`TransportError`]), and a body that could not be
+//! the reason), an opaque transport failure (`TransportError`, from the shared HTTP core `drm-http`, feature `client`), and a body that could not be
 //! decoded ([`Error::Decode`]). Bodies are kept (bounded) for diagnosis but never printed by
 //! `Display`; no variant ever holds a credential.
 
-use std::error::Error as StdError;
-use std::fmt;
+#[cfg(feature = "client")]
+pub use drm_http::{TransportError, TransportKind};
 
+use crate::model::codes::{GatewayCode, ServiceCode};
 use crate::model::validate::ValidationError;
 
 /// Everything that can go wrong with a call.
@@ -16,15 +17,15 @@ use crate::model::validate::ValidationError;
 #[non_exhaustive]
 pub enum Error {
     /// The request was refused before sending: a field breaks a documented rule.
-    #[error("invalid request: {0}")]
+    #[error(transparent)]
     Validation(#[from] ValidationError),
     /// The DRM service refused the request (`{"error":{"code","name","message"}}`).
     #[error("NCP API error {code}{} (HTTP {status}): {message}", name.as_deref().map(|n| format!(" {n}")).unwrap_or_default())]
     Api {
         /// HTTP status.
         status: u16,
-        /// Service error code, a numeric-looking string such as `281003`.
-        code: String,
+        /// Service error code (`281003`…; unknown codes kept as received).
+        code: ServiceCode,
         /// Symbolic name such as `SITE_NOT_FOUND`, when sent.
         name: Option<String>,
         /// Human-readable message.
@@ -40,7 +41,7 @@ pub enum Error {
         status: u16,
         /// Gateway code: `100` bad request, `200` authentication failed, `210` permission
         /// denied, `230` forbidden, `300` not found, `400` quota exceeded…
-        error_code: String,
+        error_code: GatewayCode,
         /// Message.
         message: String,
         /// `details`, when sent.
@@ -55,7 +56,7 @@ pub enum Error {
         /// HTTP status.
         status: u16,
         /// Gateway code (usually `200`).
-        error_code: String,
+        error_code: GatewayCode,
         /// Gateway message.
         message: String,
         /// `details`, when sent.
@@ -73,9 +74,11 @@ pub enum Error {
         /// The raw response body (bounded).
         body: String,
     },
-    /// The request could not be sent or the response not received.
+    /// The request could not be sent or the response not received, or the call outlived its
+    /// deadline (feature `client`).
+    #[cfg(feature = "client")]
     #[error(transparent)]
-    Transport(#[from] TransportError),
+    Transport(TransportError),
     /// A successful response whose body does not decode.
     #[error("cannot decode the NCP API response (HTTP {status}): {message}")]
     Decode {
@@ -128,9 +131,9 @@ impl Error {
     /// The service `code` or gateway `errorCode`, when there was one.
     pub fn code(&self) -> Option<&str> {
         match self {
-            Self::Api { code, .. } => Some(code),
+            Self::Api { code, .. } => Some(code.as_str()),
             Self::Gateway { error_code, .. } | Self::ClockSkew { error_code, .. } => {
-                Some(error_code)
+                Some(error_code.as_str())
             }
             _ => None,
         }
@@ -140,6 +143,7 @@ impl Error {
     /// 429 and 5xx.
     pub fn is_retryable(&self) -> bool {
         match self {
+            #[cfg(feature = "client")]
             Self::Transport(_) => true,
             Self::ClockSkew { .. } | Self::Validation(_) | Self::Config { .. } => false,
             other => other
@@ -152,8 +156,9 @@ impl Error {
     /// the request's content). Command-line tools map this to their "remote failure" status.
     pub fn is_remote_failure(&self) -> bool {
         match self {
-            Self::Transport(_)
-            | Self::Http { .. }
+            #[cfg(feature = "client")]
+            Self::Transport(_) => true,
+            Self::Http { .. }
             | Self::Decode { .. }
             | Self::ResponseTooLarge { .. }
             | Self::ClockSkew { .. } => true,
@@ -164,74 +169,14 @@ impl Error {
     }
 }
 
-/// What kind of transport failure happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TransportKind {
-    /// Connecting failed (refused, DNS, TLS handshake…).
-    Connect,
-    /// A connect, read or total timeout elapsed.
-    Timeout,
-    /// The server sent a redirect, which the client never follows.
-    Redirect,
-    /// Anything else (connection reset, malformed HTTP…).
-    Other,
-}
-
-/// A transport failure, opaque on purpose (no HTTP-library type leaks out).
-#[derive(Debug)]
-pub struct TransportError {
-    kind: TransportKind,
-    message: String,
-    source: Option<Box<dyn StdError + Send + Sync + 'static>>,
-}
-
-impl TransportError {
-    /// A transport error (used by the client and by tests).
-    pub fn new(
-        kind: TransportKind,
-        message: impl Into<String>,
-        source: Option<Box<dyn StdError + Send + Sync + 'static>>,
-    ) -> Self {
-        Self {
-            kind,
-            message: message.into(),
-            source,
+#[cfg(feature = "client")]
+impl From<TransportError> for Error {
+    /// A body over the limit is [`Error::ResponseTooLarge`]; any other failure is
+    /// [`Error::Transport`].
+    fn from(error: TransportError) -> Self {
+        match error.body_limit() {
+            Some(limit) if error.is_body_too_large() => Error::ResponseTooLarge { limit },
+            _ => Error::Transport(error),
         }
-    }
-
-    /// The kind of failure.
-    pub fn kind(&self) -> TransportKind {
-        self.kind
-    }
-
-    /// Whether a timeout elapsed.
-    pub fn is_timeout(&self) -> bool {
-        self.kind == TransportKind::Timeout
-    }
-
-    /// Whether connecting failed.
-    pub fn is_connect(&self) -> bool {
-        self.kind == TransportKind::Connect
-    }
-}
-
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.kind {
-            TransportKind::Connect => "connection failed",
-            TransportKind::Timeout => "timed out",
-            TransportKind::Redirect => "unexpected redirect",
-            TransportKind::Other => "transport error",
-        };
-        write!(f, "NCP API request {kind}: {}", self.message)
-    }
-}
-
-impl StdError for TransportError {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn StdError + 'static))
     }
 }

@@ -3,6 +3,7 @@
 pub mod clock;
 pub mod drm_token;
 pub mod error;
+pub mod license_issue;
 pub mod model;
 pub mod request;
 pub mod secret;
@@ -13,7 +14,10 @@ pub mod client;
 
 pub use clock::{Clock, FixedClock, SkewedClock, SystemClock};
 pub use drm_token::{DrmToken, DrmTokenError};
-pub use error::{Error, TransportError, TransportKind};
+pub use error::Error;
+#[cfg(feature = "client")]
+pub use error::{TransportError, TransportKind};
+pub use model::codes::{GatewayCode, ServiceCode};
 pub use model::envelope::{Envelope, ErrorBody, ListPage, decode};
 pub use model::license::{LicenseRecord, LicenseStatus};
 pub use model::log::{PolicyLogEntry, SiteLogEntry};

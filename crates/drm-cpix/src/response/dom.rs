@@ -178,7 +178,14 @@ fn utf16_to_utf8(input: &[u8], encoding: Encoding) -> Result<String, ParseError>
     };
     let utf16_error = |reason: &str| ParseError::Xml {
         position: 0,
-        message: format!("the document is UTF-16 ({encoding:?}) but {reason}"),
+        message: format!(
+            "the document is UTF-16 ({}) but {reason}",
+            if encoding == Encoding::Utf16Be {
+                "big endian"
+            } else {
+                "little endian"
+            }
+        ),
     };
     if body.len() % 2 != 0 {
         return Err(utf16_error("has an odd number of bytes"));
@@ -375,6 +382,37 @@ mod tests {
         let doc = b"\xEF\xBB\xBF<CPIX xmlns=\"urn:dashif:org:cpix\"><ContentKeyList/></CPIX>";
         let root = parse(doc).unwrap();
         assert!(root.child(Ns::Cpix, "ContentKeyList").is_some());
+    }
+
+    #[test]
+    fn utf16_with_and_without_bom() {
+        let doc = "<CPIX xmlns=\"urn:dashif:org:cpix\" id=\"\u{e9}\"><ContentKeyList/></CPIX>";
+        let le: Vec<u8> = doc.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = doc.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for bytes in [
+            [&[0xFF, 0xFE][..], &le].concat(),
+            le.clone(),
+            [&[0xFE, 0xFF][..], &be].concat(),
+            be.clone(),
+        ] {
+            let root = parse(&bytes).unwrap();
+            assert_eq!(root.attr("id"), Some("\u{e9}"));
+        }
+        let mut odd = le;
+        odd.push(0);
+        let err = parse(&odd).unwrap_err().to_string();
+        assert!(err.contains("UTF-16 (little endian)"), "{err}");
+    }
+
+    #[test]
+    fn inner_spans_cover_the_content() {
+        let xml = b"<a><b>x<c/>y</b><d></d></a>";
+        let (root, ns) = parse_tree(xml).unwrap();
+        assert_eq!(ns, None);
+        let b = &root.children[0];
+        assert_eq!(&xml[b.inner.0..b.inner.1], b"x<c/>y");
+        let d = &root.children[1];
+        assert_eq!(d.inner.0, d.inner.1);
     }
 
     #[test]

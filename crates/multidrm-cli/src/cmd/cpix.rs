@@ -97,8 +97,8 @@ pub(crate) struct GetArgs {
     /// The KMS token (DoveRunner console → DRM settings).
     #[arg(long, env = "DOVERUNNER_KMS_TOKEN", hide_env_values = true)]
     kms_token: Option<String>,
-    /// Seconds to wait for the KMS (connect and each read).
-    #[arg(long, default_value_t = 30)]
+    /// Deadline of the whole call in seconds (connect, retries, the whole answer).
+    #[arg(long, default_value_t = 60)]
     timeout: u64,
     /// Retries after a network failure (HTTP errors are not retried).
     #[arg(long, default_value_t = 2)]
@@ -147,9 +147,9 @@ fn get(args: GetArgs) -> CmdResult {
     let timeout = Duration::from_secs(args.timeout.max(1));
     let client = KmsClient::builder()
         .base_url(args.kms_url.as_str())
-        .connect_timeout(timeout)
-        .read_timeout(timeout)
-        .total_timeout(timeout.saturating_mul(2))
+        .connect_timeout(timeout.min(Duration::from_secs(10)))
+        .read_timeout(timeout.min(Duration::from_secs(30)))
+        .total_timeout(timeout)
         .max_retries(args.retries)
         .build(token)
         .map_err(|e| Failure::usage(format!("--kms-url: {e}")))?;

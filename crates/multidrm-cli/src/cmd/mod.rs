@@ -3,8 +3,10 @@
 pub(crate) mod cpix;
 pub(crate) mod demo;
 pub(crate) mod entitlement;
+pub(crate) mod license;
 pub(crate) mod ncp;
 pub(crate) mod policy;
 pub(crate) mod pssh;
 pub(crate) mod sandbox;
+pub(crate) mod serve;
 pub(crate) mod token;

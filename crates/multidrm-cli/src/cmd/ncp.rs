@@ -6,6 +6,7 @@
 //! usage errors (missing credentials, unreadable file, bad endpoint), 3 for remote or transport
 //! failures (unreachable, timeout, 5xx, authentication refused, clock skew).
 
+use std::io::Write;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
@@ -112,6 +113,10 @@ struct Connection {
     /// Read timeout in seconds.
     #[arg(long, global = true, default_value_t = 30.0)]
     read_timeout: f64,
+    /// Deadline of each whole API call in seconds (connect, retries, the whole answer); a list
+    /// is one call per page.
+    #[arg(long, global = true, default_value_t = 120.0)]
+    timeout: f64,
     /// Retries of idempotent calls after transport errors, 429 and 5xx.
     #[arg(long, global = true, default_value_t = 2)]
     retries: u32,
@@ -126,6 +131,7 @@ impl Connection {
             .region(self.region.clone())
             .connect_timeout(seconds("--connect-timeout", self.connect_timeout)?)
             .read_timeout(seconds("--read-timeout", self.read_timeout)?)
+            .timeout(seconds("--timeout", self.timeout)?)
             .retry_policy(RetryPolicy {
                 max_retries: self.retries,
                 ..RetryPolicy::default()
@@ -356,6 +362,9 @@ pub(crate) fn run(cmd: NcpCmd) -> CmdResult {
 
 fn block_on(future: impl Future<Output = Result<Value, Failure>>) -> CmdResult {
     let value = runtime()?.block_on(future)?;
+    if value.is_null() {
+        return Ok(()); // a list already streamed to stdout
+    }
     print_json(&value)
 }
 
@@ -465,15 +474,8 @@ async fn site(client: &Client, cmd: SiteCmd) -> Result<Value, Failure> {
             match paging.single()? {
                 Some(page) => page_json(client.list_sites(page).await.map(redact)),
                 None => {
-                    let mut pages = client.sites(paging.page_size);
-                    let mut items = Vec::new();
-                    while let Some(page) = pages.next_page().await.map_err(|e| api_failure(&e))? {
-                        items.extend(page.items.iter().map(Site::redacted));
-                    }
-                    to_json(&ListPage {
-                        total: pages.total(),
-                        items,
-                    })
+                    let pages = client.sites(paging.page_size);
+                    stream_json(pages, |site: Site| to_json(&site.redacted())).await
                 }
             }
         }
@@ -566,18 +568,44 @@ fn page_json<T: Serialize>(result: Result<ListPage<T>, Error>) -> Result<Value, 
     one_json(result)
 }
 
+/// Streams every page to stdout as one JSON document `{"items": [...], "total": N}`, one page
+/// in memory at a time (a long list is never collected). Returns `Value::Null`: nothing is
+/// left to print. A failure after the first page leaves a truncated document and the failure's
+/// exit status.
 async fn all_json<T: Serialize + DeserializeOwned>(
     pages: Paginator<'_, T>,
 ) -> Result<Value, Failure> {
-    let mut pages = pages;
-    let mut items = Vec::new();
+    stream_json(pages, |item| to_json(&item)).await
+}
+
+async fn stream_json<T: DeserializeOwned>(
+    mut pages: Paginator<'_, T>,
+    render: impl Fn(T) -> Result<Value, Failure>,
+) -> Result<Value, Failure> {
+    let write_failed = |e: std::io::Error| Failure::usage(format!("cannot write to stdout: {e}"));
+    let mut written = 0u64;
     while let Some(page) = pages.next_page().await.map_err(|e| api_failure(&e))? {
-        items.extend(page.items);
+        let mut out = std::io::stdout().lock();
+        for item in page.items {
+            let text = serde_json::to_string_pretty(&render(item)?)
+                .map_err(|e| Failure::usage(format!("cannot render JSON: {e}")))?;
+            let lead = if written == 0 {
+                "{\n  \"items\": [\n"
+            } else {
+                ",\n"
+            };
+            write!(out, "{lead}    {}", text.replace('\n', "\n    ")).map_err(write_failed)?;
+            written += 1;
+        }
     }
-    to_json(&ListPage {
-        total: pages.total(),
-        items,
-    })
+    let total = serde_json::to_string(&pages.total()).unwrap_or_else(|_| "null".to_owned());
+    let mut out = std::io::stdout().lock();
+    if written == 0 {
+        writeln!(out, "{{\n  \"items\": [],\n  \"total\": {total}\n}}").map_err(write_failed)?;
+    } else {
+        writeln!(out, "\n  ],\n  \"total\": {total}\n}}").map_err(write_failed)?;
+    }
+    Ok(Value::Null)
 }
 
 /// Maps a client error to the exit-status contract. Messages never hold a credential (the

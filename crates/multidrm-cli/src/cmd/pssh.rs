@@ -16,7 +16,7 @@ use crate::output::{print_json, read_input};
 /// Subcommands of `multidrm pssh`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum PsshCmd {
-    /// Decode a base64 PSSH box (one or several concatenated), a bare PSSH payload (Widevine
+    /// Decode a base64 (or hex) PSSH box (one or several concatenated, box by box), an MP4 init segment (its pssh boxes), a bare PSSH payload (Widevine
     /// protobuf or PlayReady Header Object, e.g. CPIX ContentProtectionData), or a FairPlay
     /// skd:// URI. Prints one JSON document.
     Decode {
@@ -74,10 +74,25 @@ fn decode(text: &str, key: Option<&[u8; 16]>, notes: &mut Vec<String>) -> Result
             SkdUri::parse(text).map_err(|e| Failure::input(format!("invalid skd URI: {e}")))?;
         return Ok(skd_json(&uri));
     }
-    let bytes = decode_base64(text)
-        .map_err(|e| Failure::input(format!("the input is not a base64 PSSH box: {e}")))?;
+    // Hex of one or more boxes (Shaka Packager's `--pssh` form), else base64.
+    let hex = decode_hex(text, HexCase::Any).filter(|b| b.get(4..8) == Some(b"pssh".as_slice()));
+    let bytes = match hex {
+        Some(bytes) => bytes,
+        None => decode_base64(text)
+            .map_err(|e| Failure::input(format!("the input is not a base64 PSSH box: {e}")))?,
+    };
     if bytes.get(4..8) == Some(b"pssh".as_slice()) {
-        return boxes_json(&bytes, key, notes);
+        return boxes_json(pssh::scan(&bytes), key, notes);
+    }
+    if pssh::is_segment(&bytes) {
+        let scan = pssh::scan_segment(&bytes);
+        if scan.boxes.is_empty() && scan.unreadable.is_none() {
+            return Err(Failure::input(
+                "the input is an MP4 segment without pssh boxes (none at the top level, in moov \
+                 or in moof)",
+            ));
+        }
+        return boxes_json(scan, key, notes);
     }
     // A bare payload: a PlayReady Header Object starts with its own little-endian length.
     let pro_len = bytes
@@ -108,11 +123,10 @@ fn decode(text: &str, key: Option<&[u8; 16]>, notes: &mut Vec<String>) -> Result
 /// One or more boxes, box by box: each reports its own data or error; the input is rejected
 /// only when no box at all can be read.
 fn boxes_json(
-    bytes: &[u8],
+    scan: pssh::PsshScan,
     key: Option<&[u8; 16]>,
     notes: &mut Vec<String>,
 ) -> Result<Value, Failure> {
-    let scan = pssh::scan(bytes);
     if !scan.boxes.iter().any(|b| b.result.is_ok()) {
         let reason = scan
             .boxes
@@ -132,6 +146,9 @@ fn boxes_json(
             "bytes from offset {offset} on are not a box and were not read: {e}"
         ));
         reports.push(json!({ "kind": "unreadable", "offset": offset, "error": e.to_string() }));
+    }
+    if key.is_some() && !reports.iter().any(|r| r.get("playready").is_some()) {
+        notes.push("--key was given but no PlayReady header was decoded: nothing to check".into());
     }
     let errors = reports.iter().filter(|r| r.get("error").is_some()).count();
     if errors > 0 {

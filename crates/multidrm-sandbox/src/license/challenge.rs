@@ -4,12 +4,13 @@
 //! | token DRM | body | answer (`original`) |
 //! |---|---|---|
 //! | Widevine | exactly `08 04` | the service certificate |
-//! | Widevine | any other non-empty bytes (empty: 7107) | binary `08 02 12 20` + 32 bytes |
+//! | Widevine | any other non-empty bytes (empty or a PlayReady SOAP body: 7107) | binary `08 02 12 20` + 32 bytes |
 //! | PlayReady | XML (empty: 7204, not XML: 7205) | SOAP `AcquireLicenseResponse` XML |
 //! | FairPlay | any shape of [`fairplay`](super::fairplay) (7305 / 7317) | base64 text of the CKC |
 //! | NCG | non-empty (9001) | base64 text |
 //! | Wiseplay | non-empty (9001) | base64 text |
 //!
+//! A Widevine license request whose PSSH names another content id (see `widevine`) is 7012.
 //! An NCG-shaped body (form fields `encryptedKey` / `encryptedData`) with a token for another
 //! DRM is 7021. The fake license bytes are SHA-256 over the DRM, site, user, cid and request,
 //! so the same request always gets the same license.
@@ -21,8 +22,9 @@ use sha2::{Digest, Sha256};
 use super::certs::widevine_service_certificate;
 use super::codes::LicenseErrorCode as E;
 use super::fairplay::read_spc;
-use super::lookup::QueryParams;
+use super::lookup::{QueryParams, looks_like_playready};
 use super::token::{CheckedToken, TokenDrm};
+use super::widevine;
 
 /// The Widevine service-certificate request.
 pub const SERVICE_CERTIFICATE_REQUEST: [u8; 2] = [0x08, 0x04];
@@ -88,7 +90,10 @@ pub(crate) fn grant(
         TokenDrm::Widevine if body == SERVICE_CERTIFICATE_REQUEST => {
             Ok(Granted::ServiceCertificate(widevine_service_certificate()))
         }
-        TokenDrm::Widevine if body.is_empty() => Err(E::WidevineChallenge),
+        // Empty, or a PlayReady SOAP challenge sent with a Widevine token.
+        TokenDrm::Widevine if body.is_empty() || looks_like_playready(body) => {
+            Err(E::WidevineChallenge)
+        }
         TokenDrm::PlayReady if body.is_empty() => Err(E::PlayReadyRead),
         TokenDrm::PlayReady if !is_xml(body) => Err(E::PlayReadyParse),
         TokenDrm::FairPlay => {
@@ -104,9 +109,14 @@ pub(crate) fn grant(
         TokenDrm::Ncg | TokenDrm::WisePlay if body.iter().all(u8::is_ascii_whitespace) => {
             Err(E::MissingParameter)
         }
-        TokenDrm::Widevine | TokenDrm::Ncg => {
+        TokenDrm::Widevine => {
+            let ids = widevine::content_ids(body);
+            if !ids.is_empty() && !ids.iter().any(|id| widevine::names_cid(id, &token.cid)) {
+                return Err(E::CidMismatch);
+            }
             Ok(Granted::License(license(body, "application/octet-stream")))
         }
+        TokenDrm::Ncg => Ok(Granted::License(license(body, "application/octet-stream"))),
         TokenDrm::PlayReady => Ok(Granted::License(license(body, "text/xml; charset=utf-8"))),
         TokenDrm::WisePlay => Ok(Granted::License(license(body, "text/plain;charset=UTF-8"))),
     }
@@ -149,12 +159,19 @@ fn digest(token: &CheckedToken, request: &[u8]) -> [u8; 32] {
     sha.finalize().into()
 }
 
+/// UTF-8 text starting with `<` (after a BOM and whitespace), or UTF-16 (the EME
+/// `PlayReadyKeyMessage` a player forgot to unwrap) starting with `<`.
 fn is_xml(body: &[u8]) -> bool {
-    std::str::from_utf8(body).is_ok_and(|text| {
-        text.trim_start_matches('\u{feff}')
-            .trim_start()
-            .starts_with('<')
-    })
+    let utf16 = |bytes: &[u8]| matches!(bytes, [b'<', 0, ..] | [0, b'<', ..]);
+    match body {
+        [0xff, 0xfe, rest @ ..] | [0xfe, 0xff, rest @ ..] => utf16(rest),
+        _ if utf16(body) => true,
+        _ => std::str::from_utf8(body).is_ok_and(|text| {
+            text.trim_start_matches('\u{feff}')
+                .trim_start()
+                .starts_with('<')
+        }),
+    }
 }
 
 fn playready_response(digest: &[u8; 32]) -> String {
@@ -203,6 +220,16 @@ mod tests {
         };
         assert_eq!(&license.bytes[..4], &[0x08, 0x02, 0x12, 0x20]);
         assert_eq!(license.json_text().len(), 72);
+    }
+
+    #[test]
+    fn xml_detection() {
+        assert!(is_xml(b"  <soap:Envelope/>"));
+        assert!(is_xml("\u{feff}<a/>".as_bytes()));
+        assert!(is_xml(&[0xff, 0xfe, b'<', 0, b'P', 0]));
+        assert!(is_xml(&[b'<', 0, b'P', 0]));
+        assert!(!is_xml(&[0x08, 0x01]));
+        assert!(!is_xml(b""));
     }
 
     #[test]

@@ -31,7 +31,9 @@
 //!    duration, default 600 s; skew [`LicenseSettings::clock_skew_secs`], default 0; the clock
 //!    is [`LicenseEmulator::clock`]).
 //! 9. Policy: not base64 or not decrypting under the site key → 7016; not a JSON object → 7013.
-//! 10. Per DRM (see `challenge`): NCG form with another DRM's token 7021, Widevine empty 7107,
+//! 10. Per DRM (see `challenge`): NCG form with another DRM's token 7021, Widevine empty or a
+//!     PlayReady SOAP body 7107, a Widevine request whose PSSH `content_id` is another title's
+//!     7012,
 //!     PlayReady empty 7204 / not XML 7205, FairPlay no SPC 7305 / not base64 7317, asset id ≠
 //!     cid 7012 (with [`LicenseSettings::fairplay_asset_id_must_match_cid`]), NCG / Wiseplay
 //!     empty 9001.
@@ -48,6 +50,7 @@ mod json_reply;
 mod lookup;
 mod site;
 mod token;
+mod widevine;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

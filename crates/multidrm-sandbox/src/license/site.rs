@@ -84,5 +84,8 @@ mod tests {
         let text = format!("{site:?}");
         assert!(!text.contains(DEFAULT_SITE_KEY), "{text}");
         assert!(!text.contains(DEFAULT_ACCESS_KEY), "{text}");
+        let settings = format!("{:?}", super::super::LicenseSettings::default());
+        assert!(!settings.contains(DEFAULT_SITE_KEY), "{settings}");
+        assert!(!settings.contains(DEFAULT_ACCESS_KEY), "{settings}");
     }
 }

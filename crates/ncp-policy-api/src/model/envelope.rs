@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::codes::ServiceCode;
 use super::lenient;
 use crate::error::Error;
 
@@ -145,14 +146,14 @@ pub fn decode<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<Envelope<
         return Err(match error {
             ErrorBody::Service(e) => Error::Api {
                 status,
-                code: e.code.unwrap_or_default(),
+                code: e.code.unwrap_or_default().into(),
                 name: e.name,
                 message: e.message.unwrap_or_default(),
                 body: body_text(body),
             },
             ErrorBody::Gateway(e) => Error::Gateway {
                 status,
-                error_code: e.error_code.unwrap_or_default(),
+                error_code: e.error_code.unwrap_or_default().into(),
                 message: e.message.unwrap_or_default(),
                 details: e.details,
                 body: body_text(body),
@@ -179,7 +180,7 @@ pub fn decode<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<Envelope<
     {
         return Err(Error::Api {
             status,
-            code: String::new(),
+            code: ServiceCode::from_wire(""),
             name: None,
             message: "the response says success: false".to_owned(),
             body: body_text(body),

@@ -44,6 +44,7 @@ macro_rules! validated_text {
     };
 }
 
+pub mod codes;
 pub mod envelope;
 pub mod license;
 pub mod log;
