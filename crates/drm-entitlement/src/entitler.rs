@@ -67,7 +67,7 @@ pub enum Decision {
     /// Refuse with a `ResponseCode` and a message shown to the player.
     Deny {
         /// The code ([`codes::NOT_ENTITLED`] or your own).
-        code: u32,
+        code: codes::ResponseCode,
         /// Why (shown to the user; no secrets).
         message: String,
     },

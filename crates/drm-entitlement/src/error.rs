@@ -87,7 +87,7 @@ pub enum VerifyError {
     #[error("the Signature does not match")]
     Mismatch,
     /// The message could not be rebuilt.
-    #[error("cannot rebuild the signed message: {0}")]
+    #[error("cannot rebuild the signed message")]
     Sign(#[source] SignError),
 }
 

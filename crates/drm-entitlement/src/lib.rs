@@ -5,6 +5,7 @@ pub mod client;
 pub mod codes;
 mod entitler;
 mod error;
+pub mod formats;
 mod json;
 mod message;
 mod numfmt;
@@ -13,12 +14,11 @@ pub mod replay;
 mod request;
 mod response;
 mod secret;
-#[cfg(feature = "server")]
-pub mod service;
 mod signature;
 mod verifier;
 
 pub use entitler::{Channel, Decision, DecisionFuture, EntitlementQuery, Entitler, Rule, RuleSet};
+pub use formats::FieldFormats;
 pub use error::{FieldError, JsonError, ParseNameError, SignError, VerifyError};
 pub use json::{DEFAULT_MAX_BODY_BYTES, JsonObject, Number, Value};
 pub use message::{REQUEST_KEYS, RESPONSE_KEYS, SIGNATURE_KEY, request_message, response_message};

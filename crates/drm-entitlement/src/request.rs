@@ -5,6 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{FieldError, JsonError, SignError, VerifyError};
+use crate::formats::{CLOSED_FIELDS, FieldFormats, TRIMMED_FIELDS};
 use crate::json::{JsonObject, Value};
 use crate::message::{REQUEST_KEYS, SIGNATURE_KEY};
 use crate::render::{NullPolicy, Rendering};
@@ -276,14 +277,19 @@ impl EntitlementRequest {
         signature::verify_request(&self.body, secret)
     }
 
+    /// Checks every field's type and format against the default [`FieldFormats`] and returns
+    /// the typed view (see [`EntitlementRequest::validate_with`]).
+    pub fn validate(&self) -> Result<RequestFields, FieldError> {
+        self.validate_with(&FieldFormats::default())
+    }
+
     /// Checks every field's type and format and returns the typed view. Formats are checked
     /// before a signature is trusted: concatenation without separators is not injective
     /// (`"alice"+"42"` = `"alice4"+"2"`), so the values must make sense on their own.
-    pub fn validate(&self) -> Result<RequestFields, FieldError> {
+    pub fn validate_with(&self, formats: &FieldFormats) -> Result<RequestFields, FieldError> {
         let request_type = self.request_type()?;
         let asset_state = self.asset_state()?;
         let challenge = self.challenge()?;
-        let mut texts = Vec::with_capacity(REQUEST_KEYS.len());
         for key in REQUEST_KEYS {
             if matches!(key, "Type" | "AssetState" | "Challenge") {
                 continue;
@@ -295,18 +301,39 @@ impl EntitlementRequest {
                     reason: format!("longer than {MAX_FIELD_CHARS} characters"),
                 });
             }
-            texts.push(t);
+            if t.chars().any(char::is_control) {
+                return Err(FieldError::Invalid {
+                    field: key,
+                    reason: "contains control characters".into(),
+                });
+            }
+        }
+        for key in CLOSED_FIELDS {
+            formats.check_closed(key, self.text(key)?)?;
+        }
+        for key in TRIMMED_FIELDS {
+            let t = self.text(key)?;
+            if t.trim() != t {
+                return Err(FieldError::Invalid {
+                    field: key,
+                    reason: "starts or ends with white space".into(),
+                });
+            }
+        }
+        let user = self.text("User")?;
+        if user == "null" {
+            return Err(FieldError::Invalid {
+                field: "User",
+                reason: "the text \"null\" is not a user (send an empty string)".into(),
+            });
         }
         let video_id = self.text("VideoId")?;
-        if video_id.chars().count() > MAX_VIDEO_ID_CHARS
-            || video_id.chars().any(char::is_control)
-            || matches!(video_id, "." | "..")
-        {
+        formats.check_video_id(video_id)?;
+        if video_id.chars().count() > MAX_VIDEO_ID_CHARS || matches!(video_id, "." | "..") {
             return Err(FieldError::Invalid {
                 field: "VideoId",
                 reason: format!(
-                    "must be at most {MAX_VIDEO_ID_CHARS} characters, without control \
-                     characters, and not a dot segment"
+                    "must be at most {MAX_VIDEO_ID_CHARS} characters and not a dot segment"
                 ),
             });
         }
@@ -320,14 +347,6 @@ impl EntitlementRequest {
                 return Err(FieldError::Invalid {
                     field: "VideoSource",
                     reason: "must be an http or https URL".into(),
-                });
-            }
-        }
-        for key in ["DRMType", "AuthType", "PlayerType", "VideoKind"] {
-            if self.text(key)?.chars().any(char::is_control) {
-                return Err(FieldError::Invalid {
-                    field: key,
-                    reason: "contains control characters".into(),
                 });
             }
         }

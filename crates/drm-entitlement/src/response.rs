@@ -47,8 +47,8 @@ impl EntitlementResponse {
     }
 
     /// A builder for a "ko" answer with `code` (see [`crate::codes`]) and a message.
-    pub fn ko(code: u32, message: impl Into<String>) -> ResponseBuilder {
-        ResponseBuilder::new(ResponseStatus::Ko, code).message(message)
+    pub fn ko(code: impl Into<codes::ResponseCode>, message: impl Into<String>) -> ResponseBuilder {
+        ResponseBuilder::new(ResponseStatus::Ko, code.into()).message(message)
     }
 
     /// The body.
@@ -205,7 +205,7 @@ fn integer_field(body: &JsonObject, field: &'static str) -> Result<Option<i64>, 
 #[derive(Debug, Clone)]
 pub struct ResponseBuilder {
     status: ResponseStatus,
-    code: u32,
+    code: codes::ResponseCode,
     message: String,
     action: String,
     content_url: String,
@@ -217,7 +217,7 @@ pub struct ResponseBuilder {
 }
 
 impl ResponseBuilder {
-    fn new(status: ResponseStatus, code: u32) -> Self {
+    fn new(status: ResponseStatus, code: codes::ResponseCode) -> Self {
         Self {
             status,
             code,
@@ -293,7 +293,7 @@ impl ResponseBuilder {
     pub fn build(self) -> EntitlementResponse {
         let mut body = JsonObject::new();
         body.insert(RESPONSE_KEYS[0], self.status.as_str());
-        body.insert(RESPONSE_KEYS[1], self.code);
+        body.insert(RESPONSE_KEYS[1], self.code.get());
         body.insert(RESPONSE_KEYS[2], self.message);
         body.insert(RESPONSE_KEYS[3], self.action);
         body.insert(RESPONSE_KEYS[4], self.content_url);

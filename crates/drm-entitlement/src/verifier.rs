@@ -6,7 +6,9 @@ use std::time::SystemTime;
 
 use crate::codes;
 use crate::error::{FieldError, JsonError, VerifyError};
+use crate::formats::FieldFormats;
 use crate::json::JsonObject;
+use crate::message::REQUEST_KEYS;
 use crate::render::NullPolicy;
 use crate::replay::{Freshness, ReplayError, ReplayGuard};
 use crate::request::{EntitlementRequest, RequestFields};
@@ -29,24 +31,24 @@ pub enum RejectReason {
     },
     /// The body is not a JSON object ([`codes::MALFORMED_BODY`]).
     #[error("malformed request: {0}")]
-    Malformed(#[source] JsonError),
+    Malformed(JsonError),
     /// A field has a wrong type or format ([`codes::INVALID_FIELD`]).
     #[error("invalid request: {0}")]
-    InvalidField(#[source] FieldError),
+    InvalidField(FieldError),
     /// The signature is missing, malformed or wrong ([`codes::BAD_SIGNATURE`]).
     #[error("signature rejected: {0}")]
-    BadSignature(#[source] VerifyError),
+    BadSignature(VerifyError),
     /// The `Challenge` was used before ([`codes::REPLAYED_CHALLENGE`]).
     #[error("replayed Challenge")]
     Replayed,
     /// The replay store failed; refused to stay safe ([`codes::SERVICE_UNAVAILABLE`]).
     #[error("cannot check for replays: {0}")]
-    ReplayStore(#[source] ReplayError),
+    ReplayStore(ReplayError),
 }
 
 impl RejectReason {
     /// The `ResponseCode` sent for this reason.
-    pub fn code(&self) -> u32 {
+    pub fn code(&self) -> codes::ResponseCode {
         match self {
             RejectReason::TooLarge { .. } => codes::BODY_TOO_LARGE,
             RejectReason::Malformed(_) => codes::MALFORMED_BODY,
@@ -78,7 +80,7 @@ impl Rejection {
     }
 
     /// The `ResponseCode` of the "ko".
-    pub fn code(&self) -> u32 {
+    pub fn code(&self) -> codes::ResponseCode {
         self.reason.code()
     }
 
@@ -130,6 +132,7 @@ pub struct Verifier {
     secret: SharedSecret,
     require_signature: bool,
     max_body_bytes: usize,
+    formats: FieldFormats,
 }
 
 impl Verifier {
@@ -139,7 +142,16 @@ impl Verifier {
             secret,
             require_signature: true,
             max_body_bytes: crate::json::DEFAULT_MAX_BODY_BYTES,
+            formats: FieldFormats::default(),
         }
+    }
+
+    /// The accepted values of the closed-set fields and the `VideoId` check (default
+    /// [`FieldFormats::default`]).
+    #[must_use]
+    pub fn field_formats(mut self, formats: FieldFormats) -> Self {
+        self.formats = formats;
+        self
     }
 
     /// Whether unsigned requests are refused (default `true`). When `false`, a request without
@@ -188,7 +200,7 @@ impl Verifier {
         let challenge = request.raw_challenge().map(str::to_owned);
         let reject = |reason| Rejection::new(reason, challenge.clone());
         let fields = request
-            .validate()
+            .validate_with(&self.formats)
             .map_err(|e| reject(RejectReason::InvalidField(e)))?;
         let signed_with = if request.has_signature() || self.require_signature {
             if fields.challenge.is_none() {
@@ -204,6 +216,20 @@ impl Verifier {
         } else {
             None
         };
+        if signed_with == Some(NullPolicy::Literal) {
+            // The signature covered the text "null": the JSON null cannot be told from the
+            // string "null" a man in the middle replaced (or the reverse).
+            if let Some(key) = REQUEST_KEYS
+                .iter()
+                .find(|k| request.body().get(k).is_some_and(crate::json::Value::is_null))
+            {
+                return Err(reject(RejectReason::InvalidField(FieldError::Invalid {
+                    field: key,
+                    reason: "null is ambiguous with the text \"null\" (send an empty string)"
+                        .into(),
+                })));
+            }
+        }
         Ok(VerifiedRequest {
             fields,
             request,

@@ -41,6 +41,8 @@ enum Command {
     /// License requests: send one and explain the answer, explain error codes, certificates.
     #[command(subcommand)]
     License(cmd::license::LicenseCmd),
+    /// Run the HTTP server: DIVA entitlement, the token endpoint, health, readiness, metrics.
+    Serve(cmd::serve::ServeArgs),
     /// Serve the loopback emulators of the KMS and the NCP API until Ctrl-C.
     Sandbox(cmd::sandbox::SandboxArgs),
     /// Run every capability end to end on loopback emulators and explain what happened.
@@ -50,11 +52,14 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // The demo provokes refusals on purpose (replay, wrong secret): keep its stderr quiet.
-    init_logging(if matches!(cli.command, Command::Demo(_)) {
-        "error"
-    } else {
-        "warn"
-    });
+    // The server logs every request (info), as text or JSON.
+    match &cli.command {
+        Command::Serve(a) | Command::Entitlement(cmd::entitlement::EntitlementCmd::Serve(a)) => {
+            init_logging("info", a.log_format())
+        }
+        Command::Demo(_) => init_logging("error", cmd::serve::LogFormat::Text),
+        _ => init_logging("warn", cmd::serve::LogFormat::Text),
+    }
     let result = match cli.command {
         Command::Token(c) => cmd::token::run(c),
         Command::Policy(c) => cmd::policy::run(c),
@@ -63,6 +68,7 @@ fn main() -> ExitCode {
         Command::Ncp(c) => cmd::ncp::run(c),
         Command::Entitlement(c) => cmd::entitlement::run(c),
         Command::License(c) => cmd::license::run(c),
+        Command::Serve(a) => cmd::serve::run(a),
         Command::Sandbox(a) => cmd::sandbox::run(a),
         Command::Demo(a) => cmd::demo::run(a),
     };
@@ -73,11 +79,14 @@ fn main() -> ExitCode {
 }
 
 /// Logs go to stderr, filtered by `RUST_LOG` (default: `default_level`), so stdout stays clean.
-fn init_logging(default_level: &str) {
+fn init_logging(default_level: &str, format: cmd::serve::LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        cmd::serve::LogFormat::Json => builder.json().try_init(),
+        cmd::serve::LogFormat::Text => builder.try_init(),
+    };
 }

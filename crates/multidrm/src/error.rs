@@ -87,10 +87,10 @@ pub enum Error {
     #[cfg(feature = "entitlement")]
     #[error(transparent)]
     EntitlementClient(#[from] drm_entitlement::client::ClientError),
-    /// The entitlement service could not be configured or bound.
+    /// The server could not be configured or bound.
     #[cfg(feature = "entitlement")]
     #[error(transparent)]
-    EntitlementConfig(#[from] drm_entitlement::service::ConfigError),
+    EntitlementConfig(#[from] multidrm_server::ConfigError),
 
     /// An I/O error of the caller's own code (binding a listener, reading a file…).
     #[error(transparent)]

@@ -5,6 +5,8 @@
 pub use drm_cpix;
 #[cfg(feature = "entitlement")]
 pub use drm_entitlement;
+#[cfg(feature = "entitlement")]
+pub use multidrm_server;
 #[cfg(any(feature = "token", feature = "cpix"))]
 pub use drm_policy;
 #[cfg(feature = "token")]

@@ -41,5 +41,6 @@ pub use drm_entitlement::{
     Decision, DecisionFuture, EntitlementQuery, EntitlementRequest, Entitler, SharedSecret,
     Verifier,
     client::EntitlementClient,
-    service::{EntitlementService, ServiceConfig},
 };
+#[cfg(feature = "entitlement")]
+pub use multidrm_server::{Server, ServerConfig};

@@ -186,8 +186,8 @@ mod entitlement {
 
     #[test]
     fn configuration_errors_convert() {
-        fn load() -> multidrm::Result<ServiceConfig> {
-            Ok(ServiceConfig::from_toml("unknown_key = 1", ".")?)
+        fn load() -> multidrm::Result<ServerConfig> {
+            Ok(ServerConfig::from_toml("unknown_key = 1", ".")?)
         }
         assert!(matches!(load().unwrap_err(), Error::EntitlementConfig(_)));
     }

@@ -666,7 +666,7 @@ fn ncp_endpoint_password_is_hidden() {
 
 #[test]
 fn entitlement_secret_and_config_are_hidden() {
-    use drm_entitlement::service::ServiceConfig;
+    use multidrm::multidrm_server::ServerConfig as ServiceConfig;
     use drm_entitlement::{SecretString, SharedSecret, Verifier};
     let redis_password = "REDISpasswordCanaryLEAK";
     let jwt_secret = "JWTsecretCanaryLEAK-0123456789";

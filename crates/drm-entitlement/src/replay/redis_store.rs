@@ -2,19 +2,27 @@
 
 use std::time::{Duration, SystemTime};
 
-use redis::aio::MultiplexedConnection;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-use super::{Freshness, ReplayError, ReplayFuture, ReplayGuard};
+use super::{Freshness, ReadyFuture, ReplayError, ReplayFuture, ReplayGuard};
 
 /// Default prefix of the Redis keys.
 pub const DEFAULT_KEY_PREFIX: &str = "multidrm:entitlement:challenge:";
 
+/// Default time allowed for connecting and for each command.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// A [`ReplayGuard`] backed by Redis: `SET prefix+challenge 1 NX PX window`, atomic across
-/// instances; expiry is handled by Redis (the `now` argument is not used). Any Redis failure or
-/// a response slower than the timeout is an error, so the request is refused (fail closed).
+/// instances; expiry is handled by Redis (the `now` argument is not used).
+///
+/// Commands go through one multiplexed connection ([`redis::aio::ConnectionManager`]): concurrent
+/// requests are pipelined on it instead of queueing behind a lock, and it reconnects by itself
+/// after a failure. Every command has a deadline. Any Redis failure or a response slower than the
+/// timeout is an error, so the request is refused (fail closed). `rediss://` URLs use TLS
+/// (rustls, with the platform's and the Mozilla root certificates).
 pub struct RedisReplayGuard {
     client: redis::Client,
-    connection: tokio::sync::Mutex<Option<MultiplexedConnection>>,
+    connection: tokio::sync::OnceCell<ConnectionManager>,
     window: Duration,
     timeout: Duration,
     prefix: String,
@@ -39,15 +47,15 @@ fn unavailable(e: &redis::RedisError) -> ReplayError {
 }
 
 impl RedisReplayGuard {
-    /// A guard for the Redis at `url` (`redis://[:password@]host:port[/db]`). The connection is
-    /// opened lazily and re-opened after a failure.
+    /// A guard for the Redis at `url` (`redis://[:password@]host:port[/db]`, or `rediss://…`
+    /// for TLS). The connection is opened on first use; once open it reconnects by itself.
     pub fn new(url: &str, window: Duration) -> Result<Self, ReplayError> {
         let client = redis::Client::open(url).map_err(|e| unavailable(&e))?;
         Ok(Self {
             client,
-            connection: tokio::sync::Mutex::new(None),
+            connection: tokio::sync::OnceCell::new(),
             window,
-            timeout: Duration::from_secs(2),
+            timeout: DEFAULT_TIMEOUT,
             prefix: DEFAULT_KEY_PREFIX.to_owned(),
         })
     }
@@ -71,38 +79,43 @@ impl RedisReplayGuard {
         self.window
     }
 
-    /// Opens the connection now and checks it with `PING`.
+    /// Opens the connection if needed and checks it with `PING`.
     pub async fn ping(&self) -> Result<(), ReplayError> {
         let mut conn = self.connection().await?;
         let ping = redis::cmd("PING");
-        let fut = ping.query_async::<String>(&mut conn);
-        match tokio::time::timeout(self.timeout, fut).await {
-            Ok(Ok(_)) => Ok(()),
-            Ok(Err(e)) => {
-                self.forget_connection().await;
-                Err(unavailable(&e))
+        self.bounded(ping.query_async::<String>(&mut conn))
+            .await
+            .map(drop)
+    }
+
+    async fn connection(&self) -> Result<ConnectionManager, ReplayError> {
+        let open = || async {
+            let config = ConnectionManagerConfig::new()
+                .set_connection_timeout(self.timeout)
+                .set_response_timeout(self.timeout)
+                .set_number_of_retries(1)
+                .set_max_delay(1000);
+            let fut = self.client.get_connection_manager_with_config(config);
+            match tokio::time::timeout(self.timeout, fut).await {
+                Ok(Ok(conn)) => Ok(conn),
+                Ok(Err(e)) => Err(unavailable(&e)),
+                Err(_) => Err(ReplayError::Timeout),
             }
+        };
+        self.connection.get_or_try_init(open).await.cloned()
+    }
+
+    /// Runs a command future under the timeout.
+    async fn bounded<T>(
+        &self,
+        fut: impl std::future::Future<Output = redis::RedisResult<T>>,
+    ) -> Result<T, ReplayError> {
+        match tokio::time::timeout(self.timeout, fut).await {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) if e.is_timeout() => Err(ReplayError::Timeout),
+            Ok(Err(e)) => Err(unavailable(&e)),
             Err(_) => Err(ReplayError::Timeout),
         }
-    }
-
-    async fn connection(&self) -> Result<MultiplexedConnection, ReplayError> {
-        let mut slot = self.connection.lock().await;
-        if let Some(conn) = slot.as_ref() {
-            return Ok(conn.clone());
-        }
-        let fut = self.client.get_multiplexed_async_connection();
-        let conn = match tokio::time::timeout(self.timeout, fut).await {
-            Ok(Ok(conn)) => conn,
-            Ok(Err(e)) => return Err(unavailable(&e)),
-            Err(_) => return Err(ReplayError::Timeout),
-        };
-        *slot = Some(conn.clone());
-        Ok(conn)
-    }
-
-    async fn forget_connection(&self) {
-        *self.connection.lock().await = None;
     }
 
     async fn record(&self, key: &str) -> Result<Freshness, ReplayError> {
@@ -116,18 +129,12 @@ impl RedisReplayGuard {
             .arg("NX")
             .arg("PX")
             .arg(millis);
-        let fut = cmd.query_async::<Option<String>>(&mut conn);
-        match tokio::time::timeout(self.timeout, fut).await {
-            Ok(Ok(Some(_))) => Ok(Freshness::Fresh),
-            Ok(Ok(None)) => Ok(Freshness::Replayed),
-            Ok(Err(e)) => {
-                self.forget_connection().await;
-                Err(unavailable(&e))
-            }
-            Err(_) => {
-                self.forget_connection().await;
-                Err(ReplayError::Timeout)
-            }
+        match self
+            .bounded(cmd.query_async::<Option<String>>(&mut conn))
+            .await?
+        {
+            Some(_) => Ok(Freshness::Fresh),
+            None => Ok(Freshness::Replayed),
         }
     }
 }
@@ -135,5 +142,9 @@ impl RedisReplayGuard {
 impl ReplayGuard for RedisReplayGuard {
     fn check_and_record<'a>(&'a self, key: &'a str, _now: SystemTime) -> ReplayFuture<'a> {
         Box::pin(self.record(key))
+    }
+
+    fn check_ready(&self) -> ReadyFuture<'_> {
+        Box::pin(self.ping())
     }
 }

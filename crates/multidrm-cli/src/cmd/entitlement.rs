@@ -1,14 +1,13 @@
-//! `multidrm entitlement …`: sign and verify DIVA entitlement messages, run the service.
+//! `multidrm entitlement …`: sign and verify DIVA entitlement messages; `serve` is an alias of
+//! `multidrm serve`.
 //!
 //! Bodies are read as JSON objects from stdin (or `--input FILE`) and written back compact, with
 //! every number exactly as it was read (signatures cover the text of values, so `30.0` must not
 //! become `30`).
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use drm_entitlement::service::{ConfigError, EntitlementService, ServiceConfig};
 use drm_entitlement::{
     EntitlementRequest, JsonObject, NullPolicy, NumberType, RenderProfile, Rendering, SharedSecret,
     Verifier, request_message, response_message, sign_request_in_place, sign_response_in_place,
@@ -17,7 +16,7 @@ use drm_entitlement::{
 use serde_json::json;
 
 use crate::failure::{CmdResult, Failure, FailureKind};
-use crate::output::{print_json, read_input, runtime};
+use crate::output::{print_json, read_input};
 
 /// Subcommands of `multidrm entitlement`.
 #[derive(Debug, Subcommand)]
@@ -30,8 +29,9 @@ pub(crate) enum EntitlementCmd {
     SignResponse(SignResponseArgs),
     /// Verify a response's Signature against --challenge (exit 0 valid, 1 invalid).
     VerifyResponse(VerifyResponseArgs),
-    /// Run the entitlement service (POST /tokenize, POST /heartbeat, GET /api/drm/token).
-    Serve(ServeArgs),
+    /// Run the server (alias of `multidrm serve`): POST /tokenize, POST /heartbeat,
+    /// GET /api/drm/token, /healthz, /readyz, /metrics.
+    Serve(super::serve::ServeArgs),
 }
 
 /// The shared secret and the input.
@@ -198,14 +198,6 @@ pub(crate) struct VerifyResponseArgs {
     ints: Vec<String>,
 }
 
-/// Arguments of `serve`.
-#[derive(Debug, Args)]
-pub(crate) struct ServeArgs {
-    /// The TOML configuration (see the drm-entitlement README).
-    #[arg(long, value_name = "FILE")]
-    config: PathBuf,
-}
-
 /// Runs `multidrm entitlement …`.
 pub(crate) fn run(cmd: EntitlementCmd) -> CmdResult {
     match cmd {
@@ -213,7 +205,7 @@ pub(crate) fn run(cmd: EntitlementCmd) -> CmdResult {
         EntitlementCmd::VerifyRequest(a) => verify_request_cmd(a),
         EntitlementCmd::SignResponse(a) => sign_response(a),
         EntitlementCmd::VerifyResponse(a) => verify_response_cmd(a),
-        EntitlementCmd::Serve(a) => serve(a),
+        EntitlementCmd::Serve(a) => super::serve::run(a),
     }
 }
 
@@ -328,50 +320,4 @@ fn verify_response_cmd(a: VerifyResponseArgs) -> CmdResult {
             Err(Failure::silent(FailureKind::Input))
         }
     }
-}
-
-fn serve(a: ServeArgs) -> CmdResult {
-    let config = ServiceConfig::load(&a.config).map_err(config_failure)?;
-    let service = EntitlementService::from_config(&config).map_err(config_failure)?;
-    let rt = runtime()?;
-    rt.block_on(async move {
-        let running = service.bind().await.map_err(config_failure)?;
-        // One JSON line, flushed, once the socket is bound: scripts wait for it.
-        print_line(&json!({ "listening": running.local_addr().to_string() }).to_string())?;
-        running
-            .shutdown_on(shutdown_signal())
-            .await
-            .map_err(|e| Failure::remote(format!("the service stopped: {e}")))
-    })
-}
-
-fn config_failure(e: ConfigError) -> Failure {
-    match e {
-        ConfigError::Bind { .. } => Failure::remote(e),
-        _ => Failure::usage(e),
-    }
-}
-
-/// Ctrl-C, or SIGTERM on Unix.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    {
-        let term = async {
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(mut s) => {
-                    s.recv().await;
-                }
-                Err(_) => std::future::pending::<()>().await,
-            }
-        };
-        tokio::select! {
-            () = ctrl_c => {},
-            () = term => {},
-        }
-    }
-    #[cfg(not(unix))]
-    ctrl_c.await;
 }

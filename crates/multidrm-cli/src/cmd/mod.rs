@@ -8,4 +8,5 @@ pub(crate) mod ncp;
 pub(crate) mod policy;
 pub(crate) mod pssh;
 pub(crate) mod sandbox;
+pub(crate) mod serve;
 pub(crate) mod token;

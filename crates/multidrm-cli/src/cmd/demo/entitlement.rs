@@ -1,7 +1,7 @@
 //! Demo section: a DIVA player against the entitlement service, over loopback.
 
 use drm_entitlement::client::EntitlementClient;
-use drm_entitlement::service::{EntitlementService, ServiceConfig};
+use multidrm_server::{Server, ServerConfig};
 use drm_entitlement::{EntitlementRequest, EntitlementResponse, ResponseStatus, SharedSecret};
 use drm_token::Timestamp;
 use drm_token::inspect::{InspectOptions, TimeStatus, inspect};
@@ -39,8 +39,8 @@ videos = ["*"]
 "#
     );
     let config =
-        ServiceConfig::from_toml(&config_text, std::env::temp_dir()).map_err(Failure::usage)?;
-    let service = EntitlementService::from_config(&config)
+        ServerConfig::from_toml(&config_text, std::env::temp_dir()).map_err(Failure::usage)?;
+    let service = Server::from_config(&config)
         .map_err(Failure::usage)?
         .bind()
         .await

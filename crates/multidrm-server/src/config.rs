@@ -1,20 +1,19 @@
-//! The service's TOML configuration.
+//! The server's TOML configuration: every key of the former `multidrm entitlement serve`
+//! keeps its meaning; the connection limits, the field formats and the JWKS keys are new.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::entitler::Rule;
-use crate::render::{NumberType, RenderProfile, Rendering};
-use crate::secret::{SecretString, SharedSecret};
+use drm_entitlement::{NumberType, RenderProfile, Rendering, Rule, SecretString, SharedSecret};
 
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// A file could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Read {
         /// The file.
         path: PathBuf,
@@ -34,7 +33,7 @@ pub enum ConfigError {
         reason: String,
     },
     /// The listening socket could not be bound.
-    #[error("cannot bind {addr}: {source}")]
+    #[error("cannot bind {addr}")]
     Bind {
         /// The address.
         addr: String,
@@ -54,16 +53,16 @@ fn default_heartbeat() -> u32 {
     30
 }
 fn default_max_body() -> usize {
-    crate::json::DEFAULT_MAX_BODY_BYTES
+    drm_entitlement::DEFAULT_MAX_BODY_BYTES
 }
 fn default_timeout() -> u64 {
     10
 }
 fn default_replay_window() -> u64 {
-    crate::replay::DEFAULT_REPLAY_WINDOW.as_secs()
+    drm_entitlement::replay::DEFAULT_REPLAY_WINDOW.as_secs()
 }
 fn default_replay_capacity() -> usize {
-    crate::replay::DEFAULT_REPLAY_CAPACITY
+    drm_entitlement::replay::DEFAULT_REPLAY_CAPACITY
 }
 fn default_drm_type() -> String {
     "widevine".into()
@@ -74,12 +73,38 @@ fn default_anonymous_user() -> String {
 fn default_leeway() -> u64 {
     30
 }
+fn default_header_timeout() -> u64 {
+    10
+}
+fn default_idle_timeout() -> u64 {
+    60
+}
+fn default_max_connections() -> usize {
+    DEFAULT_MAX_CONNECTIONS
+}
+fn default_drain_timeout() -> u64 {
+    10
+}
+fn default_redis_timeout_ms() -> u64 {
+    2000
+}
+fn default_video_id_pattern() -> String {
+    DEFAULT_VIDEO_ID_PATTERN.into()
+}
+fn default_jwks_refresh() -> u64 {
+    60
+}
 
-/// The configuration of `multidrm entitlement serve` (see the crate README for an example).
+/// Default `max_connections`: concurrent connections beyond it wait in the listen backlog.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
+/// Default `video_id_pattern` (the whole id must match).
+pub const DEFAULT_VIDEO_ID_PATTERN: &str = "[A-Za-z0-9._-]{1,128}";
+
+/// The configuration of `multidrm serve` / `multidrm entitlement serve` (see the crate README).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
-pub struct ServiceConfig {
+pub struct ServerConfig {
     /// `host:port` to listen on (port 0 picks a free port). Default `127.0.0.1:8080`.
     #[serde(default = "default_bind")]
     pub bind: String,
@@ -120,9 +145,32 @@ pub struct ServiceConfig {
     /// Capacity of the in-memory replay store (default 100000).
     #[serde(default = "default_replay_capacity")]
     pub replay_capacity: usize,
-    /// `redis://…` URL of a shared replay store (instead of the in-memory one).
+    /// `redis://…` or `rediss://…` (TLS) URL of a shared replay store (instead of the
+    /// in-memory one).
     #[serde(default)]
     pub redis_url: Option<SecretString>,
+    /// Deadline of each Redis command and connection attempt, in milliseconds (default 2000).
+    #[serde(default = "default_redis_timeout_ms")]
+    pub redis_timeout_ms: u64,
+    /// Time a client has to send a request's headers, in seconds (default 10).
+    #[serde(default = "default_header_timeout")]
+    pub header_timeout_seconds: u64,
+    /// A connection without a request in flight is closed after this many seconds (default 60).
+    #[serde(default = "default_idle_timeout")]
+    pub idle_timeout_seconds: u64,
+    /// Most connections served at once (default 4096); more wait in the listen backlog.
+    #[serde(default = "default_max_connections")]
+    pub max_connections: usize,
+    /// On SIGTERM, how long in-flight requests may take to finish, in seconds (default 10).
+    #[serde(default = "default_drain_timeout")]
+    pub drain_timeout_seconds: u64,
+    /// Regular expression a DIVA `VideoId` must match as a whole (default
+    /// `[A-Za-z0-9._-]{1,128}`), checked before the signature.
+    #[serde(default = "default_video_id_pattern")]
+    pub video_id_pattern: String,
+    /// Accepted values of DIVA's closed-set fields (defaults in `drm_entitlement::formats`).
+    #[serde(default)]
+    pub diva_fields: DivaFieldsConfig,
     /// DRM type used when a DIVA request has an empty `DRMType` (default `widevine`).
     #[serde(default = "default_drm_type")]
     pub default_drm_type: String,
@@ -137,6 +185,26 @@ pub struct ServiceConfig {
     /// Directory that relative paths are resolved against (the configuration file's).
     #[serde(skip)]
     pub base_dir: PathBuf,
+}
+
+/// Accepted values of DIVA's closed-set fields, compared case-insensitively; an empty field is
+/// always accepted. An absent key keeps the default list.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct DivaFieldsConfig {
+    /// `VideoKind` values.
+    #[serde(default)]
+    pub video_kinds: Option<Vec<String>>,
+    /// `PlayerType` values.
+    #[serde(default)]
+    pub player_types: Option<Vec<String>>,
+    /// `VideoSourceFormat` values.
+    #[serde(default)]
+    pub video_source_formats: Option<Vec<String>>,
+    /// `AuthType` values.
+    #[serde(default)]
+    pub auth_types: Option<Vec<String>>,
 }
 
 /// The rendering of one player platform's response check.
@@ -158,7 +226,7 @@ impl ResponseRenderingConfig {
         let profile: RenderProfile =
             self.profile
                 .parse()
-                .map_err(|e: crate::error::ParseNameError| ConfigError::Invalid {
+                .map_err(|e: drm_entitlement::ParseNameError| ConfigError::Invalid {
                     key: "response_rendering",
                     reason: e.to_string(),
                 })?;
@@ -183,35 +251,44 @@ pub struct DoveRunnerConfig {
     pub access_key: SecretString,
 }
 
-/// The plain token endpoint (`GET /api/drm/token`).
+/// The plain token endpoint (`GET /api/drm/token`) and the viewer authentication every
+/// viewer-facing route shares.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct TokenEndpointConfig {
-    /// HS256 secret of the viewers' bearer JWTs.
+    /// HS256 secret of the viewers' bearer JWTs (exactly one of this, the RS256 key file and
+    /// `jwks_url`).
     #[serde(default)]
     pub jwt_hs256_secret: Option<SecretString>,
     /// PEM file with the RSA public key of RS256 bearer JWTs (relative to the configuration).
     #[serde(default)]
     pub jwt_rs256_public_key_file: Option<PathBuf>,
+    /// URL of the identity provider's JWKS (RS256 and ES256 keys, chosen by `kid`).
+    #[serde(default)]
+    pub jwks_url: Option<String>,
+    /// Shortest time between two JWKS downloads triggered by an unknown `kid`, in seconds
+    /// (default 60).
+    #[serde(default = "default_jwks_refresh")]
+    pub jwks_refresh_seconds: u64,
     /// Origins allowed by CORS (browser players); empty = no CORS headers.
     #[serde(default)]
     pub cors_origins: Vec<String>,
     /// Clock leeway for `exp` and `nbf`, in seconds (default 30).
     #[serde(default = "default_leeway")]
     pub leeway_seconds: u64,
-    /// Required `aud` claim (not checked when absent).
+    /// Required `aud` claim: a token without it, with `null` or another type is refused.
     #[serde(default)]
     pub audience: Option<String>,
-    /// Required `iss` claim (not checked when absent).
+    /// Required `iss` claim: a token without it, with `null` or another type is refused.
     #[serde(default)]
     pub issuer: Option<String>,
 }
 
-impl ServiceConfig {
+impl ServerConfig {
     /// Parses a TOML document; relative paths resolve against `base_dir`.
     pub fn from_toml(text: &str, base_dir: impl Into<PathBuf>) -> Result<Self, ConfigError> {
-        let mut config: ServiceConfig =
+        let mut config: ServerConfig =
             toml::from_str(text).map_err(|e| ConfigError::Toml(e.message().to_owned()))?;
         config.base_dir = base_dir.into();
         config.check()?;
@@ -289,24 +366,83 @@ impl ServiceConfig {
         for r in self.response_rendering.values() {
             r.rendering()?;
         }
+        self.check_limits()?;
         if let Some(t) = &self.token_endpoint {
-            match (&t.jwt_hs256_secret, &t.jwt_rs256_public_key_file) {
-                (Some(_), Some(_)) | (None, None) => {
-                    return Err(ConfigError::Invalid {
-                        key: "token_endpoint",
-                        reason: "set exactly one of jwt_hs256_secret and jwt_rs256_public_key_file"
-                            .into(),
-                    });
-                }
-                (Some(s), None) if s.expose_secret().len() < 16 => {
-                    return Err(ConfigError::Invalid {
-                        key: "token_endpoint.jwt_hs256_secret",
-                        reason: "must be at least 16 bytes".into(),
-                    });
-                }
-                _ => {}
-            }
+            t.check()?;
         }
         Ok(())
+    }
+}
+
+fn at_least_one(key: &'static str, value: u64) -> Result<(), ConfigError> {
+    if value == 0 {
+        return Err(ConfigError::Invalid {
+            key,
+            reason: "must be at least 1".into(),
+        });
+    }
+    Ok(())
+}
+
+impl ServerConfig {
+    fn check_limits(&self) -> Result<(), ConfigError> {
+        if self.replay_window_seconds == 0 {
+            return Err(ConfigError::Invalid {
+                key: "replay_window_seconds",
+                reason: "must be at least 1 (0 would turn replay protection off)".into(),
+            });
+        }
+        at_least_one("replay_capacity", self.replay_capacity as u64)?;
+        at_least_one("redis_timeout_ms", self.redis_timeout_ms)?;
+        at_least_one("header_timeout_seconds", self.header_timeout_seconds)?;
+        at_least_one("idle_timeout_seconds", self.idle_timeout_seconds)?;
+        at_least_one("max_connections", self.max_connections as u64)?;
+        at_least_one("drain_timeout_seconds", self.drain_timeout_seconds)?;
+        if self.max_connections > u32::MAX as usize >> 4 {
+            return Err(ConfigError::Invalid {
+                key: "max_connections",
+                reason: "is unreasonably large".into(),
+            });
+        }
+        crate::formats::video_id_regex(&self.video_id_pattern)?;
+        Ok(())
+    }
+}
+
+impl TokenEndpointConfig {
+    fn check(&self) -> Result<(), ConfigError> {
+        let sources = [
+            self.jwt_hs256_secret.is_some(),
+            self.jwt_rs256_public_key_file.is_some(),
+            self.jwks_url.is_some(),
+        ];
+        if sources.iter().filter(|s| **s).count() != 1 {
+            return Err(ConfigError::Invalid {
+                key: "token_endpoint",
+                reason: "set exactly one of jwt_hs256_secret, jwt_rs256_public_key_file and jwks_url"
+                    .into(),
+            });
+        }
+        if let Some(s) = &self.jwt_hs256_secret {
+            if s.expose_secret().len() < 16 {
+                return Err(ConfigError::Invalid {
+                    key: "token_endpoint.jwt_hs256_secret",
+                    reason: "must be at least 16 bytes".into(),
+                });
+            }
+        }
+        if let Some(url) = &self.jwks_url {
+            let parsed = url::Url::parse(url).map_err(|e| ConfigError::Invalid {
+                key: "token_endpoint.jwks_url",
+                reason: format!("not a URL ({e})"),
+            })?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(ConfigError::Invalid {
+                    key: "token_endpoint.jwks_url",
+                    reason: "must be an http or https URL".into(),
+                });
+            }
+        }
+        at_least_one("token_endpoint.jwks_refresh_seconds", self.jwks_refresh_seconds)
     }
 }

@@ -7,7 +7,7 @@ mod common;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use drm_entitlement::client::{ClientError, EntitlementClient};
-use drm_entitlement::service::{EntitlementService, RunningService, ServiceConfig};
+use multidrm_server::{RunningServer as RunningService, Server as EntitlementService, ServerConfig as ServiceConfig};
 use drm_entitlement::{
     AssetState, Channel, Decision, DecisionFuture, EntitlementQuery, EntitlementRequest,
     EntitlementResponse, Entitler, JsonObject, RequestBuilder, ResponseStatus, SharedSecret, codes,
@@ -143,7 +143,7 @@ async fn post(base: &str, path: &str, body: impl Into<Vec<u8>>) -> EntitlementRe
     EntitlementResponse::from_slice(&resp.bytes().await.unwrap()).unwrap()
 }
 
-fn assert_signed_ko(resp: &EntitlementResponse, challenge: &str, code: u32) {
+fn assert_signed_ko(resp: &EntitlementResponse, challenge: &str, code: codes::ResponseCode) {
     assert_eq!(resp.status().unwrap(), ResponseStatus::Ko, "{resp:?}");
     assert_eq!(resp.response_code().unwrap(), i64::from(code), "{resp:?}");
     resp.verify(challenge, &SharedSecret::new(SECRET))
@@ -183,7 +183,12 @@ async fn signed_tokenize_returns_a_verified_entitlement_with_a_license_token() {
 
 #[tokio::test]
 async fn ids_are_encoded_into_the_content_url_and_drm_types_are_honoured() {
-    let svc = start().await;
+    // Ids beyond the default VideoId pattern, to show that they are percent-encoded.
+    let svc = start_with(
+        &config_toml(r#"video_id_pattern = ".{1,512}""#, &hs256_endpoint()),
+        |s| s,
+    )
+    .await;
     let client = svc.client(SECRET);
     let ent = client
         .tokenize(player("alice", "a b/c?d").drm_type("FairPlay"))
@@ -388,7 +393,7 @@ impl Entitler for OnlyEvenVideos {
                 }
             } else {
                 Decision::Deny {
-                    code: 4242,
+                    code: codes::ResponseCode::new(4242),
                     message: format!("not available ({:?})", query.channel),
                 }
             }

@@ -5,7 +5,7 @@ use drm_token::{
     TokenRequest,
 };
 
-use super::config::{ConfigError, ServiceConfig};
+use crate::config::{ConfigError, ServerConfig};
 
 /// The default policy of minted tokens when no `policy_file` is configured.
 pub const DEFAULT_POLICY_JSON: &str = r#"{"policy_version": 2}"#;
@@ -32,7 +32,7 @@ impl std::fmt::Debug for Issuer {
 }
 
 impl Issuer {
-    pub(crate) fn from_config(config: &ServiceConfig) -> Result<Self, ConfigError> {
+    pub(crate) fn from_config(config: &ServerConfig) -> Result<Self, ConfigError> {
         let d = &config.doverunner;
         let credentials = SiteCredentials::from_strs(
             &d.site_id,

@@ -4,12 +4,12 @@
 //!
 //! ```text
 //! # against a running `multidrm entitlement serve --config FILE`:
-//! cargo run --release -p drm-entitlement --features server,client --example load -- \
+//! cargo run --release -p multidrm-server --example load -- \
 //!     --url http://127.0.0.1:PORT --secret SECRET --concurrency 32 --seconds 10
 //! # or with an in-process service:
-//! cargo run --release -p drm-entitlement --features server,client --example load
+//! cargo run --release -p multidrm-server --example load
 //! # or write N signed bodies, one per line, for wrk (benches/wrk/tokenize.lua):
-//! cargo run --release -p drm-entitlement --features server,client --example load -- \
+//! cargo run --release -p multidrm-server --example load -- \
 //!     --write-bodies 200000 /tmp/bodies.jsonl --secret SECRET
 //! ```
 #![allow(clippy::unwrap_used, clippy::print_stdout, missing_docs)]
@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use drm_entitlement::service::{EntitlementService, ServiceConfig};
+use multidrm_server::{Server, ServerConfig};
 use drm_entitlement::{AssetState, EntitlementRequest, EntitlementResponse, SharedSecret};
 
 const DEFAULT_SECRET: &str = "load-test-shared-secret";
@@ -109,8 +109,8 @@ async fn main() {
     let (base, _running) = match &args.url {
         Some(u) => (u.trim_end_matches('/').to_owned(), None),
         None => {
-            let cfg = ServiceConfig::from_toml(&config(&args.secret), ".").unwrap();
-            let running = EntitlementService::from_config(&cfg)
+            let cfg = ServerConfig::from_toml(&config(&args.secret), ".").unwrap();
+            let running = Server::from_config(&cfg)
                 .unwrap()
                 .bind()
                 .await

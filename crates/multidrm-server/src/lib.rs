@@ -1,0 +1,23 @@
+#![doc = include_str!("../README.md")]
+
+mod app;
+mod auth;
+mod config;
+mod diva;
+mod formats;
+mod http;
+mod issuer;
+mod listener;
+mod metrics;
+mod ops;
+mod server;
+mod service;
+mod token_endpoint;
+
+pub use config::{
+    ConfigError, DEFAULT_MAX_CONNECTIONS, DEFAULT_VIDEO_ID_PATTERN, DivaFieldsConfig,
+    DoveRunnerConfig, ResponseRenderingConfig, ServerConfig, TokenEndpointConfig,
+};
+pub use issuer::{DEFAULT_POLICY_JSON, parse_drm_type};
+pub use server::{RunningServer, Server};
+pub use service::{BoxError, HttpService, ResponseBody, ResponseFuture};
