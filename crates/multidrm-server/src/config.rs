@@ -133,6 +133,9 @@ pub struct ServerConfig {
     /// The plain token endpoint; absent = off.
     #[serde(default)]
     pub token_endpoint: Option<TokenEndpointConfig>,
+    /// The token proxy (`POST /drm/{drm}`); absent = off.
+    #[serde(default)]
+    pub license_proxy: Option<crate::license_proxy::LicenseProxyConfig>,
     /// Largest request body in bytes (default 65536).
     #[serde(default = "default_max_body")]
     pub max_body_bytes: usize,
