@@ -19,6 +19,11 @@ pub enum Channel {
     Heartbeat,
     /// The plain token endpoint (`GET /api/drm/token`).
     TokenEndpoint,
+    /// The license proxy (`POST /drm/{drm}`), before the challenge is forwarded.
+    LicenseProxy,
+    /// The license proxy after the license server answered `json` with `device_info`:
+    /// [`EntitlementQuery::device_id`] is set, so device limits can be enforced.
+    LicenseDevice,
 }
 
 /// What is being decided.
@@ -33,6 +38,9 @@ pub struct EntitlementQuery {
     pub drm_type: String,
     /// Which call asks.
     pub channel: Channel,
+    /// The device the license server named (`device_info.device_id`), on
+    /// [`Channel::LicenseDevice`] only.
+    pub device_id: Option<String>,
 }
 
 impl EntitlementQuery {
@@ -48,6 +56,7 @@ impl EntitlementQuery {
             video_id: video_id.into(),
             drm_type: drm_type.into(),
             channel,
+            device_id: None,
         }
     }
 }

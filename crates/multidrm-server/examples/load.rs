@@ -19,8 +19,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use multidrm_server::{Server, ServerConfig};
 use drm_entitlement::{AssetState, EntitlementRequest, EntitlementResponse, SharedSecret};
+use multidrm_server::{Server, ServerConfig};
 
 const DEFAULT_SECRET: &str = "load-test-shared-secret";
 
@@ -110,11 +110,7 @@ async fn main() {
         Some(u) => (u.trim_end_matches('/').to_owned(), None),
         None => {
             let cfg = ServerConfig::from_toml(&config(&args.secret), ".").unwrap();
-            let running = Server::from_config(&cfg)
-                .unwrap()
-                .bind()
-                .await
-                .unwrap();
+            let running = Server::from_config(&cfg).unwrap().bind().await.unwrap();
             (running.base_url(), Some(running))
         }
     };

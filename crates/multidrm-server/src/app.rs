@@ -33,6 +33,8 @@ pub(crate) struct App {
     pub(crate) metrics: Arc<Metrics>,
     /// Whether a Redis replay store is configured (readiness checks it).
     pub(crate) shared_replay_store: bool,
+    /// The token proxy (`[license_proxy]`), when configured.
+    pub(crate) license_proxy: Option<crate::license_proxy::LicenseProxy>,
     last_full_warning: AtomicU64,
 }
 
@@ -52,6 +54,7 @@ pub(crate) struct AppParts {
     pub(crate) renderings: BTreeMap<String, Rendering>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) shared_replay_store: bool,
+    pub(crate) license_proxy: Option<crate::license_proxy::LicenseProxy>,
 }
 
 impl From<AppParts> for App {
@@ -71,6 +74,7 @@ impl From<AppParts> for App {
             renderings: p.renderings,
             metrics: p.metrics,
             shared_replay_store: p.shared_replay_store,
+            license_proxy: p.license_proxy,
             last_full_warning: AtomicU64::new(0),
         }
     }

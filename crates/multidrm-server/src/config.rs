@@ -133,6 +133,9 @@ pub struct ServerConfig {
     /// The plain token endpoint; absent = off.
     #[serde(default)]
     pub token_endpoint: Option<TokenEndpointConfig>,
+    /// The token proxy (`POST /drm/{drm}`); absent = off.
+    #[serde(default)]
+    pub license_proxy: Option<crate::license_proxy::LicenseProxyConfig>,
     /// Largest request body in bytes (default 65536).
     #[serde(default = "default_max_body")]
     pub max_body_bytes: usize,
@@ -419,8 +422,9 @@ impl TokenEndpointConfig {
         if sources.iter().filter(|s| **s).count() != 1 {
             return Err(ConfigError::Invalid {
                 key: "token_endpoint",
-                reason: "set exactly one of jwt_hs256_secret, jwt_rs256_public_key_file and jwks_url"
-                    .into(),
+                reason:
+                    "set exactly one of jwt_hs256_secret, jwt_rs256_public_key_file and jwks_url"
+                        .into(),
             });
         }
         if let Some(s) = &self.jwt_hs256_secret {
@@ -443,6 +447,9 @@ impl TokenEndpointConfig {
                 });
             }
         }
-        at_least_one("token_endpoint.jwks_refresh_seconds", self.jwks_refresh_seconds)
+        at_least_one(
+            "token_endpoint.jwks_refresh_seconds",
+            self.jwks_refresh_seconds,
+        )
     }
 }

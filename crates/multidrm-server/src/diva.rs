@@ -14,8 +14,8 @@ use axum::http::{HeaderMap, Uri, header};
 use axum::response::Response;
 use drm_entitlement::replay::ReplayError;
 use drm_entitlement::{
-    Channel, Decision, EntitlementQuery, EntitlementResponse, JsonObject, RejectReason,
-    Rejection, Rendering, RequestType, VerifiedRequest, check_replay, codes,
+    Channel, Decision, EntitlementQuery, EntitlementResponse, JsonObject, RejectReason, Rejection,
+    Rendering, RequestType, VerifiedRequest, check_replay, codes,
 };
 
 use crate::app::App;
@@ -71,8 +71,11 @@ pub(crate) async fn handle(
     let answer = answer(&app, &headers, body, &mut seen).await;
     let code = answer.response_code().unwrap_or(-1);
     let elapsed = started.elapsed();
-    app.metrics
-        .answered(route, u32::try_from(code).unwrap_or(u32::MAX), elapsed.as_secs_f64());
+    app.metrics.answered(
+        route,
+        u32::try_from(code).unwrap_or(u32::MAX),
+        elapsed.as_secs_f64(),
+    );
     // Values written with `?` are quoted and escaped: a crafted id cannot forge fields.
     tracing::info!(
         route,
@@ -92,8 +95,12 @@ async fn read_limited(
     body: Body,
 ) -> Result<Vec<u8>, EntitlementResponse> {
     let limit = app.verifier.body_limit();
-    let too_large =
-        |size| app.verifier.reject(&Rejection::new(RejectReason::TooLarge { size, limit }, None));
+    let too_large = |size| {
+        app.verifier.reject(&Rejection::new(
+            RejectReason::TooLarge { size, limit },
+            None,
+        ))
+    };
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -104,19 +111,35 @@ async fn read_limited(
     match tokio::time::timeout(app.timeout, read_body(body, limit)).await {
         Ok(Ok(bytes)) => Ok(bytes),
         Ok(Err(ReadError::TooLarge(size))) => Err(too_large(size)),
-        Ok(Err(ReadError::Broken)) => Err(ko(app, "", codes::MALFORMED_BODY, "cannot read the body")),
-        Err(_) => Err(ko(app, "", codes::SERVICE_UNAVAILABLE, "timed out reading the body")),
+        Ok(Err(ReadError::Broken)) => {
+            Err(ko(app, "", codes::MALFORMED_BODY, "cannot read the body"))
+        }
+        Err(_) => Err(ko(
+            app,
+            "",
+            codes::SERVICE_UNAVAILABLE,
+            "timed out reading the body",
+        )),
     }
 }
 
-async fn answer(app: &App, headers: &HeaderMap, body: Body, seen: &mut Seen) -> EntitlementResponse {
+async fn answer(
+    app: &App,
+    headers: &HeaderMap,
+    body: Body,
+    seen: &mut Seen,
+) -> EntitlementResponse {
     let bytes = match read_limited(app, headers, body).await {
         Ok(b) => b,
         Err(ko) => return ko,
     };
     let object = match JsonObject::from_slice_limited(&bytes, app.verifier.body_limit()) {
         Ok(o) => o,
-        Err(e) => return app.verifier.reject(&Rejection::new(RejectReason::Malformed(e), None)),
+        Err(e) => {
+            return app
+                .verifier
+                .reject(&Rejection::new(RejectReason::Malformed(e), None));
+        }
     };
     seen.video_id = object
         .get("VideoId")
@@ -170,11 +193,13 @@ async fn fresh(
                     tracing::warn!(reason = ?rejection.to_string(), "replay store failed: request refused");
                 }
             }
-            Err(EntitlementResponse::ko(rejection.code(), rejection.to_string()).sign_with(
-                rejection.challenge().unwrap_or(""),
-                app.verifier.secret(),
-                rendering,
-            ))
+            Err(
+                EntitlementResponse::ko(rejection.code(), rejection.to_string()).sign_with(
+                    rejection.challenge().unwrap_or(""),
+                    app.verifier.secret(),
+                    rendering,
+                ),
+            )
         }
     }
 }
@@ -210,7 +235,12 @@ async fn decide_and_answer(
         }
         _ => app.default_drm_type,
     };
-    let query = EntitlementQuery::new(f.user.clone(), f.video_id.clone(), f.drm_type.clone(), channel);
+    let query = EntitlementQuery::new(
+        f.user.clone(),
+        f.video_id.clone(),
+        f.drm_type.clone(),
+        channel,
+    );
     let license_user = match app.entitler.decide(&query).await {
         Decision::Allow => f.user.clone(),
         Decision::AllowAs { user_id } => user_id,
@@ -221,7 +251,10 @@ async fn decide_and_answer(
         _ => return refuse(codes::NOT_ENTITLED, "not entitled"),
     };
     if license_user.chars().any(char::is_control) {
-        return refuse(codes::INVALID_FIELD, "the user id contains control characters");
+        return refuse(
+            codes::INVALID_FIELD,
+            "the user id contains control characters",
+        );
     }
     if channel == Channel::Heartbeat {
         return app.verifier.answer_with(

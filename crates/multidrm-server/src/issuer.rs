@@ -84,6 +84,36 @@ impl Issuer {
     }
 }
 
+impl Issuer {
+    /// The site id of the credentials.
+    pub(crate) fn site_id(&self) -> &str {
+        self.credentials.site_id().as_str()
+    }
+
+    /// Prepares (encrypts once) another policy under the same credentials.
+    pub(crate) fn prepare(
+        &self,
+        policy_json: &str,
+    ) -> Result<PreparedPolicy, drm_token::TokenError> {
+        PreparedPolicy::from_json(policy_json, &self.credentials, JsonStyle::Compact)
+    }
+
+    /// Mints `request` at the current time with `policy` (the server's policy when `None`).
+    pub(crate) fn mint_request(
+        &self,
+        request: TokenRequest<'_>,
+        policy: Option<&PreparedPolicy>,
+    ) -> Result<Minted, drm_token::TokenError> {
+        let timestamp = Timestamp::now();
+        let prepared = policy.unwrap_or(&self.prepared);
+        let token = request.mint(&self.credentials, prepared, timestamp)?;
+        Ok(Minted {
+            token: zeroize::Zeroizing::new(token),
+            timestamp,
+        })
+    }
+}
+
 /// The DRM type of a request: the names in any case (`widevine`, `Widevine`, `WIDEVINE`) and
 /// the EME key-system names players use (`com.widevine.alpha`, `com.microsoft.playready…`,
 /// `com.apple.fps…`); empty → `default`.

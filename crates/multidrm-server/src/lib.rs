@@ -7,6 +7,7 @@ mod diva;
 mod formats;
 mod http;
 mod issuer;
+mod license_proxy;
 mod listener;
 mod metrics;
 mod ops;
@@ -19,5 +20,6 @@ pub use config::{
     DoveRunnerConfig, ResponseRenderingConfig, ServerConfig, TokenEndpointConfig,
 };
 pub use issuer::{DEFAULT_POLICY_JSON, parse_drm_type};
+pub use license_proxy::{FormatConfig, LicenseProxyConfig, NcpUpstreamConfig, UpstreamKind};
 pub use server::{RunningServer, Server};
 pub use service::{BoxError, HttpService, ResponseBody, ResponseFuture};

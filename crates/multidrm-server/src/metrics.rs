@@ -27,6 +27,20 @@ pub(crate) struct Reason {
     pub(crate) reason: &'static str,
 }
 
+/// `drm` + HTTP `status` + the license server's `server_code` (0: none or not in the table).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct LicenseOutcome {
+    pub(crate) drm: &'static str,
+    pub(crate) status: u16,
+    pub(crate) server_code: u32,
+}
+
+/// `drm`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct DrmLabel {
+    pub(crate) drm: &'static str,
+}
+
 /// `upstream`: `redis`, `jwks`, `entitler`, `minting`.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub(crate) struct Upstream {
@@ -43,6 +57,9 @@ pub(crate) struct Metrics {
     pub(crate) replay_capacity: Gauge,
     pub(crate) upstream_errors: Family<Upstream, Counter>,
     pub(crate) open_connections: Gauge,
+    pub(crate) license_requests: Family<LicenseOutcome, Counter>,
+    pub(crate) license_latency: Family<DrmLabel, Histogram>,
+    pub(crate) license_upstream_latency: Family<DrmLabel, Histogram>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -65,7 +82,9 @@ impl Metrics {
             "Requests answered, by route and outcome code (DIVA ResponseCode or HTTP status)",
             requests.clone(),
         );
-        let latency = Family::<Route, Histogram>::new_with_constructor(latency_histogram as fn() -> Histogram);
+        let latency = Family::<Route, Histogram>::new_with_constructor(
+            latency_histogram as fn() -> Histogram,
+        );
         registry.register(
             "request_duration_seconds",
             "Time to answer a request, by route",
@@ -101,8 +120,33 @@ impl Metrics {
             "Connections open now",
             open_connections.clone(),
         );
+        let license_requests = Family::<LicenseOutcome, Counter>::default();
+        registry.register(
+            "license_requests",
+            "License proxy answers, by DRM, HTTP status and license-server error code",
+            license_requests.clone(),
+        );
+        let license_latency = Family::<DrmLabel, Histogram>::new_with_constructor(
+            latency_histogram as fn() -> Histogram,
+        );
+        registry.register(
+            "license_request_duration_seconds",
+            "Time to answer a license proxy request, by DRM",
+            license_latency.clone(),
+        );
+        let license_upstream_latency = Family::<DrmLabel, Histogram>::new_with_constructor(
+            latency_histogram as fn() -> Histogram,
+        );
+        registry.register(
+            "license_upstream_duration_seconds",
+            "Time the license server took to answer the proxy, by DRM",
+            license_upstream_latency.clone(),
+        );
         Self {
             registry,
+            license_requests,
+            license_latency,
+            license_upstream_latency,
             requests,
             latency,
             replay_refusals,
@@ -116,7 +160,35 @@ impl Metrics {
     /// Counts one answered request.
     pub(crate) fn answered(&self, route: &'static str, code: u32, seconds: f64) {
         self.requests.get_or_create(&Outcome { route, code }).inc();
-        self.latency.get_or_create(&Route { route }).observe(seconds);
+        self.latency
+            .get_or_create(&Route { route })
+            .observe(seconds);
+    }
+
+    /// Counts one license proxy answer.
+    pub(crate) fn license_answered(
+        &self,
+        drm: &'static str,
+        status: u16,
+        server_code: u32,
+        seconds: f64,
+    ) {
+        let outcome = LicenseOutcome {
+            drm,
+            status,
+            server_code,
+        };
+        self.license_requests.get_or_create(&outcome).inc();
+        self.license_latency
+            .get_or_create(&DrmLabel { drm })
+            .observe(seconds);
+    }
+
+    /// Records how long the license server took.
+    pub(crate) fn license_upstream(&self, drm: &'static str, seconds: f64) {
+        self.license_upstream_latency
+            .get_or_create(&DrmLabel { drm })
+            .observe(seconds);
     }
 
     /// Counts one replay refusal.
@@ -126,7 +198,9 @@ impl Metrics {
 
     /// Counts one dependency failure.
     pub(crate) fn upstream_error(&self, upstream: &'static str) {
-        self.upstream_errors.get_or_create(&Upstream { upstream }).inc();
+        self.upstream_errors
+            .get_or_create(&Upstream { upstream })
+            .inc();
     }
 
     /// The Prometheus text exposition.

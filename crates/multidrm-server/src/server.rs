@@ -17,6 +17,7 @@ use tokio::sync::watch;
 use crate::app::{App, AppParts};
 use crate::auth::ViewerAuth;
 use crate::config::{ConfigError, ServerConfig};
+use crate::license_proxy::{self, LicenseProxy};
 use crate::listener::{self, Limits, Phase};
 use crate::metrics::Metrics;
 use crate::service::HttpService;
@@ -95,11 +96,16 @@ impl Server {
             .require_signature(config.require_signature)
             .max_body_bytes(config.max_body_bytes)
             .field_formats(formats::field_formats(config)?);
+        let issuer = issuer::Issuer::from_config(config)?;
+        let license_proxy = match &config.license_proxy {
+            Some(proxy) => Some(LicenseProxy::from_config(config, proxy, &issuer)?),
+            None => None,
+        };
         let parts = AppParts {
             verifier,
             guard: replay_guard(config)?,
             entitler: Arc::new(RuleSet::new(config.rules.clone())),
-            issuer: issuer::Issuer::from_config(config)?,
+            issuer,
             viewer_auth,
             content_url_template: config.content_url_template.clone(),
             license_url: config.license_url.clone(),
@@ -110,6 +116,7 @@ impl Server {
             renderings,
             metrics,
             shared_replay_store: config.redis_url.is_some(),
+            license_proxy,
         };
         Ok(Self {
             parts,
@@ -155,8 +162,9 @@ impl Server {
             }
             router = router.merge(token);
         }
-        // Seam for the license proxy: a `[license_proxy]` table will add `POST /drm/{drm}`
-        // (and its certificate routes) here, with `app.viewer_auth` and `app.entitler`.
+        if let Some(proxy) = license_proxy::routes(&app) {
+            router = router.merge(proxy);
+        }
         (router.with_state(app), metrics)
     }
 

@@ -56,10 +56,7 @@ where
         let call = tower::ServiceExt::oneshot(self.router.clone(), req.map(axum::body::Body::new));
         Box::pin(async move {
             let response = call.await?;
-            Ok(response.map(|body| {
-                body.map_err(|e| -> BoxError { Box::new(e) })
-                    .boxed_unsync()
-            }))
+            Ok(response.map(|body| body.map_err(|e| -> BoxError { Box::new(e) }).boxed_unsync()))
         })
     }
 }

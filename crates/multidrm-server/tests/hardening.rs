@@ -16,7 +16,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn signed(builder: drm_entitlement::RequestBuilder) -> (String, String) {
     let req = builder.sign(&SharedSecret::new(SECRET)).unwrap();
-    (req.to_json_string(), req.raw_challenge().unwrap().to_owned())
+    (
+        req.to_json_string(),
+        req.raw_challenge().unwrap().to_owned(),
+    )
 }
 
 // ------------------------------------------------------------------------------------------
@@ -43,7 +46,11 @@ async fn full_replay_store_refuses_new_challenges_and_never_accepts_a_replay() {
         let resp = post(&s.base(), "/tokenize", body.clone()).await;
         assert_eq!(signed_code(&resp, ch), codes::REPLAYED_CHALLENGE);
     }
-    let metrics = http().get(format!("{}/metrics", s.base())).send().await.unwrap();
+    let metrics = http()
+        .get(format!("{}/metrics", s.base()))
+        .send()
+        .await
+        .unwrap();
     let text = metrics.text().await.unwrap();
     assert!(
         text.contains(r#"multidrm_replay_refusals_total{reason="store_full"} 3"#),
@@ -54,7 +61,8 @@ async fn full_replay_store_refuses_new_challenges_and_never_accepts_a_replay() {
 
 #[test]
 fn a_zero_replay_window_is_a_configuration_error() {
-    let e = ServerConfig::from_toml(&config_toml("replay_window_seconds = 0", ""), ".").unwrap_err();
+    let e =
+        ServerConfig::from_toml(&config_toml("replay_window_seconds = 0", ""), ".").unwrap_err();
     assert!(e.to_string().contains("replay_window_seconds"), "{e}");
     for key in [
         "replay_capacity",
@@ -78,7 +86,11 @@ fn the_limit_keys_are_accepted() {
     )
     .unwrap();
     assert_eq!(
-        (c.header_timeout_seconds, c.idle_timeout_seconds, c.max_connections),
+        (
+            c.header_timeout_seconds,
+            c.idle_timeout_seconds,
+            c.max_connections
+        ),
         (3, 7, 50)
     );
 }
@@ -104,9 +116,17 @@ async fn legitimate_requests_are_answered_while_1000_slow_connections_are_open()
     // 1,000 client sockets + 1,000 server sockets in this process: raise the soft limit.
     let _ = rlimit::increase_nofile_limit(8192);
     let (soft, _) = rlimit::getrlimit(rlimit::Resource::NOFILE).unwrap();
-    let slow = if soft >= 2300 { 1000 } else { ((soft as usize).saturating_sub(300)) / 2 };
+    let slow = if soft >= 2300 {
+        1000
+    } else {
+        ((soft as usize).saturating_sub(300)) / 2
+    };
     assert!(slow >= 100, "open-file limit {soft} too low for this test");
-    let s = start(&config_toml("header_timeout_seconds = 30\nidle_timeout_seconds = 60", "")).await;
+    let s = start(&config_toml(
+        "header_timeout_seconds = 30\nidle_timeout_seconds = 60",
+        "",
+    ))
+    .await;
     let held = slow_connections(s.addr(), slow).await;
     for _ in 0..4 {
         let (body, ch) = signed(player("alice", "video-1"));
@@ -148,7 +168,11 @@ async fn an_idle_connection_is_closed() {
 
 #[tokio::test]
 async fn connections_beyond_max_connections_wait_for_a_free_slot() {
-    let s = start(&config_toml("max_connections = 2\nheader_timeout_seconds = 1", "")).await;
+    let s = start(&config_toml(
+        "max_connections = 2\nheader_timeout_seconds = 1",
+        "",
+    ))
+    .await;
     let held = slow_connections(s.addr(), 2).await;
     // Served once the header timeout frees the slots.
     let (body, ch) = signed(player("alice", "video-1"));
@@ -168,7 +192,8 @@ async fn code_of(s: &Running, builder: drm_entitlement::RequestBuilder) -> i64 {
 /// Signs `body` as sent, then applies `shift` (the man in the middle) and returns its code.
 async fn shifted_code(s: &Running, body: JsonObject, shift: impl FnOnce(&mut JsonObject)) -> i64 {
     let mut req = drm_entitlement::EntitlementRequest::from(body);
-    req.sign(&SharedSecret::new(SECRET), &Rendering::lexical()).unwrap();
+    req.sign(&SharedSecret::new(SECRET), &Rendering::lexical())
+        .unwrap();
     let ch = req.raw_challenge().unwrap().to_owned();
     let original = drm_entitlement::verify_request(req.body(), &SharedSecret::new(SECRET));
     assert!(original.is_ok());
@@ -176,7 +201,10 @@ async fn shifted_code(s: &Running, body: JsonObject, shift: impl FnOnce(&mut Jso
     shift(&mut body);
     // The shift keeps the signature valid: only the formats can refuse it.
     assert!(drm_entitlement::verify_request(&body, &SharedSecret::new(SECRET)).is_ok());
-    signed_code(&post(&s.base(), "/tokenize", body.to_json_string()).await, &ch)
+    signed_code(
+        &post(&s.base(), "/tokenize", body.to_json_string()).await,
+        &ch,
+    )
 }
 
 fn body_of(builder: drm_entitlement::RequestBuilder) -> JsonObject {
@@ -199,8 +227,21 @@ async fn shift_from_video_id_into_video_kind_is_refused() {
 #[tokio::test]
 async fn shift_from_video_source_name_into_drm_type_is_refused() {
     let s = start(&config_toml("", "")).await;
-    let body = body_of(player("alice", "video-1").video_source_name("Trailer fairplay").drm_type(""));
-    assert_eq!(code_of(&s, player("alice", "video-1").video_source_name("Trailer fairplay").drm_type("")).await, codes::OK);
+    let body = body_of(
+        player("alice", "video-1")
+            .video_source_name("Trailer fairplay")
+            .drm_type(""),
+    );
+    assert_eq!(
+        code_of(
+            &s,
+            player("alice", "video-1")
+                .video_source_name("Trailer fairplay")
+                .drm_type("")
+        )
+        .await,
+        codes::OK
+    );
     let code = shifted_code(&s, body.clone(), |b| {
         b.insert("VideoSourceName", "Trailer ");
         b.insert("DRMType", "fairplay");
@@ -219,7 +260,10 @@ async fn shift_from_video_source_name_into_drm_type_is_refused() {
 async fn user_null_text_and_json_null_are_refused() {
     let s = start(&config_toml("", "")).await;
     // The text "null" is not a user.
-    assert_eq!(code_of(&s, player("null", "video-1")).await, codes::INVALID_FIELD);
+    assert_eq!(
+        code_of(&s, player("null", "video-1")).await,
+        codes::INVALID_FIELD
+    );
     // A "null" signed as text, replaced by JSON null (verifies with the literal null policy).
     let body = body_of(player("null", "video-1"));
     let code = shifted_code(&s, body, |b| {
@@ -253,9 +297,18 @@ async fn the_video_id_pattern_and_field_sets_are_configurable() {
         "[diva_fields]\nvideo_kinds = [\"Episode\"]\n",
     ))
     .await;
-    assert_eq!(code_of(&s, player("alice", "movie-7").video_kind("episode")).await, codes::OK);
-    assert_eq!(code_of(&s, player("alice", "video-1").video_kind("episode")).await, codes::INVALID_FIELD);
-    assert_eq!(code_of(&s, player("alice", "movie-7").video_kind("vod")).await, codes::INVALID_FIELD);
+    assert_eq!(
+        code_of(&s, player("alice", "movie-7").video_kind("episode")).await,
+        codes::OK
+    );
+    assert_eq!(
+        code_of(&s, player("alice", "video-1").video_kind("episode")).await,
+        codes::INVALID_FIELD
+    );
+    assert_eq!(
+        code_of(&s, player("alice", "movie-7").video_kind("vod")).await,
+        codes::INVALID_FIELD
+    );
 }
 
 // ------------------------------------------------------------------------------------------
@@ -275,13 +328,27 @@ impl Entitler for AllowAs {
 async fn user_ids_with_control_characters_are_refused() {
     let s = start(&config_toml("", "")).await;
     for user in ["ali\rce", "ali\nce", "ali\u{0}ce", "alice\u{7f}"] {
-        assert_eq!(code_of(&s, player(user, "video-1")).await, codes::INVALID_FIELD, "{user:?}");
+        assert_eq!(
+            code_of(&s, player(user, "video-1")).await,
+            codes::INVALID_FIELD,
+            "{user:?}"
+        );
     }
     // An entitler mapping to such an id is refused too.
-    let s = start_with(&config_toml("", ""), |srv| srv.with_entitler(AllowAs("bob\r\nx"))).await;
-    assert_eq!(code_of(&s, player("alice", "video-1")).await, codes::INVALID_FIELD);
+    let s = start_with(&config_toml("", ""), |srv| {
+        srv.with_entitler(AllowAs("bob\r\nx"))
+    })
+    .await;
+    assert_eq!(
+        code_of(&s, player("alice", "video-1")).await,
+        codes::INVALID_FIELD
+    );
     // JWT `sub`.
-    let s = start(&config_toml("", &format!("[token_endpoint]\njwt_hs256_secret = \"{JWT_SECRET}\"\n"))).await;
+    let s = start(&config_toml(
+        "",
+        &format!("[token_endpoint]\njwt_hs256_secret = \"{JWT_SECRET}\"\n"),
+    ))
+    .await;
     let token = hs256(&serde_json::json!({"sub": "ali\nce", "exp": now() + 60}));
     assert_eq!(get_token(&s.base(), &token).await.0, 401);
 }
@@ -299,7 +366,10 @@ fn good_claims() -> serde_json::Value {
     serde_json::json!({"sub": "alice", "exp": now() + 300, "iat": now(), "nbf": now() - 10, "aud": "svc", "iss": "https://idp.example.com"})
 }
 
-async fn claim_status(s: &Running, edit: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>)) -> u16 {
+async fn claim_status(
+    s: &Running,
+    edit: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>),
+) -> u16 {
     let mut claims = good_claims();
     edit(claims.as_object_mut().unwrap());
     get_token(&s.base(), &hs256(&claims)).await.0
@@ -321,18 +391,55 @@ async fn jwt_with_every_claim_right_is_accepted() {
 #[tokio::test]
 async fn jwt_audience_missing_null_or_of_another_type_is_refused() {
     let s = start(&config_toml("", &strict_endpoint())).await;
-    assert_eq!(claim_status(&s, |c| { c.remove("aud"); }).await, 401);
-    for bad in [serde_json::json!(null), serde_json::json!(7), serde_json::json!({"svc": true}), serde_json::json!(["svc", 1]), serde_json::json!("other")] {
-        assert_eq!(claim_status(&s, |c| { c.insert("aud".into(), bad.clone()); }).await, 401, "aud = {bad}");
+    assert_eq!(
+        claim_status(&s, |c| {
+            c.remove("aud");
+        })
+        .await,
+        401
+    );
+    for bad in [
+        serde_json::json!(null),
+        serde_json::json!(7),
+        serde_json::json!({"svc": true}),
+        serde_json::json!(["svc", 1]),
+        serde_json::json!("other"),
+    ] {
+        assert_eq!(
+            claim_status(&s, |c| {
+                c.insert("aud".into(), bad.clone());
+            })
+            .await,
+            401,
+            "aud = {bad}"
+        );
     }
 }
 
 #[tokio::test]
 async fn jwt_issuer_missing_null_or_of_another_type_is_refused() {
     let s = start(&config_toml("", &strict_endpoint())).await;
-    assert_eq!(claim_status(&s, |c| { c.remove("iss"); }).await, 401);
-    for bad in [serde_json::json!(null), serde_json::json!(1), serde_json::json!(["https://idp.example.com"]), serde_json::json!("https://evil.example.com")] {
-        assert_eq!(claim_status(&s, |c| { c.insert("iss".into(), bad.clone()); }).await, 401, "iss = {bad}");
+    assert_eq!(
+        claim_status(&s, |c| {
+            c.remove("iss");
+        })
+        .await,
+        401
+    );
+    for bad in [
+        serde_json::json!(null),
+        serde_json::json!(1),
+        serde_json::json!(["https://idp.example.com"]),
+        serde_json::json!("https://evil.example.com"),
+    ] {
+        assert_eq!(
+            claim_status(&s, |c| {
+                c.insert("iss".into(), bad.clone());
+            })
+            .await,
+            401,
+            "iss = {bad}"
+        );
     }
 }
 
@@ -340,15 +447,51 @@ async fn jwt_issuer_missing_null_or_of_another_type_is_refused() {
 async fn jwt_dates_of_the_wrong_type_are_refused() {
     let s = start(&config_toml("", &strict_endpoint())).await;
     for claim in ["exp", "nbf", "iat"] {
-        for bad in [serde_json::json!("0"), serde_json::json!(null), serde_json::json!(true), serde_json::json!([1])] {
-            assert_eq!(claim_status(&s, |c| { c.insert(claim.into(), bad.clone()); }).await, 401, "{claim} = {bad}");
+        for bad in [
+            serde_json::json!("0"),
+            serde_json::json!(null),
+            serde_json::json!(true),
+            serde_json::json!([1]),
+        ] {
+            assert_eq!(
+                claim_status(&s, |c| {
+                    c.insert(claim.into(), bad.clone());
+                })
+                .await,
+                401,
+                "{claim} = {bad}"
+            );
         }
     }
     // Future nbf / iat, past exp, missing exp.
-    assert_eq!(claim_status(&s, |c| { c.insert("nbf".into(), (now() + 600).into()); }).await, 401);
-    assert_eq!(claim_status(&s, |c| { c.insert("iat".into(), (now() + 600).into()); }).await, 401);
-    assert_eq!(claim_status(&s, |c| { c.insert("exp".into(), (now() - 1).into()); }).await, 401);
-    assert_eq!(claim_status(&s, |c| { c.remove("exp"); }).await, 401);
+    assert_eq!(
+        claim_status(&s, |c| {
+            c.insert("nbf".into(), (now() + 600).into());
+        })
+        .await,
+        401
+    );
+    assert_eq!(
+        claim_status(&s, |c| {
+            c.insert("iat".into(), (now() + 600).into());
+        })
+        .await,
+        401
+    );
+    assert_eq!(
+        claim_status(&s, |c| {
+            c.insert("exp".into(), (now() - 1).into());
+        })
+        .await,
+        401
+    );
+    assert_eq!(
+        claim_status(&s, |c| {
+            c.remove("exp");
+        })
+        .await,
+        401
+    );
 }
 
 #[tokio::test]
@@ -366,9 +509,27 @@ async fn jwt_with_a_crit_header_is_refused() {
 #[tokio::test]
 async fn jwt_sub_missing_or_of_another_type_is_refused() {
     let s = start(&config_toml("", &strict_endpoint())).await;
-    assert_eq!(claim_status(&s, |c| { c.remove("sub"); }).await, 401);
-    for bad in [serde_json::json!(null), serde_json::json!(5), serde_json::json!(""), serde_json::json!(["alice"])] {
-        assert_eq!(claim_status(&s, |c| { c.insert("sub".into(), bad.clone()); }).await, 401, "sub = {bad}");
+    assert_eq!(
+        claim_status(&s, |c| {
+            c.remove("sub");
+        })
+        .await,
+        401
+    );
+    for bad in [
+        serde_json::json!(null),
+        serde_json::json!(5),
+        serde_json::json!(""),
+        serde_json::json!(["alice"]),
+    ] {
+        assert_eq!(
+            claim_status(&s, |c| {
+                c.insert("sub".into(), bad.clone());
+            })
+            .await,
+            401,
+            "sub = {bad}"
+        );
     }
 }
 
@@ -378,9 +539,17 @@ async fn jwt_sub_missing_or_of_another_type_is_refused() {
 #[tokio::test]
 async fn health_and_readiness_with_the_memory_store() {
     let s = start(&config_toml("", "")).await;
-    let h = http().get(format!("{}/healthz", s.base())).send().await.unwrap();
+    let h = http()
+        .get(format!("{}/healthz", s.base()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(h.status().as_u16(), 200);
-    let r = http().get(format!("{}/readyz", s.base())).send().await.unwrap();
+    let r = http()
+        .get(format!("{}/readyz", s.base()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["ready"], true);
@@ -388,19 +557,30 @@ async fn health_and_readiness_with_the_memory_store() {
 
 #[tokio::test]
 async fn readiness_reports_redis_down_and_requests_fail_closed() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let s = start(&config_toml(
         &format!("redis_url = \"redis://127.0.0.1:{port}\"\nredis_timeout_ms = 300"),
         "",
     ))
     .await;
-    let r = http().get(format!("{}/readyz", s.base())).send().await.unwrap();
+    let r = http()
+        .get(format!("{}/readyz", s.base()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 503);
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["ready"], false);
     assert_eq!(body["replay_store"]["status"], "unavailable");
     assert!(!body.to_string().contains(&port.to_string()), "{body}");
-    assert_eq!(code_of(&s, player("alice", "video-1")).await, codes::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        code_of(&s, player("alice", "video-1")).await,
+        codes::SERVICE_UNAVAILABLE
+    );
 }
 
 #[tokio::test]
@@ -408,20 +588,42 @@ async fn readiness_with_redis_up() {
     let Some(redis) = common::RedisServer::start() else {
         return;
     };
-    let s = start(&config_toml(&format!("redis_url = \"{}\"", redis.url()), "")).await;
-    let r = http().get(format!("{}/readyz", s.base())).send().await.unwrap();
+    let s = start(&config_toml(
+        &format!("redis_url = \"{}\"", redis.url()),
+        "",
+    ))
+    .await;
+    let r = http()
+        .get(format!("{}/readyz", s.base()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(code_of(&s, player("alice", "video-1")).await, codes::OK);
 }
 
 #[tokio::test]
 async fn metrics_are_prometheus_text() {
-    let s = start(&config_toml("", &format!("[token_endpoint]\njwt_hs256_secret = \"{JWT_SECRET}\"\n"))).await;
+    let s = start(&config_toml(
+        "",
+        &format!("[token_endpoint]\njwt_hs256_secret = \"{JWT_SECRET}\"\n"),
+    ))
+    .await;
     let (body, ch) = signed(player("alice", "video-1"));
-    assert_eq!(signed_code(&post(&s.base(), "/tokenize", body.clone()).await, &ch), codes::OK);
-    assert_eq!(signed_code(&post(&s.base(), "/tokenize", body).await, &ch), codes::REPLAYED_CHALLENGE);
+    assert_eq!(
+        signed_code(&post(&s.base(), "/tokenize", body.clone()).await, &ch),
+        codes::OK
+    );
+    assert_eq!(
+        signed_code(&post(&s.base(), "/tokenize", body).await, &ch),
+        codes::REPLAYED_CHALLENGE
+    );
     assert_eq!(get_token(&s.base(), "not-a-jwt").await.0, 401);
-    let resp = http().get(format!("{}/metrics", s.base())).send().await.unwrap();
+    let resp = http()
+        .get(format!("{}/metrics", s.base()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
     let text = resp.text().await.unwrap();
     let lines = text.lines().map(|l| Ok(l.to_owned()));
@@ -437,17 +639,32 @@ async fn metrics_are_prometheus_text() {
         }
     };
     let requests = "multidrm_requests_total";
-    assert_eq!(value(requests, &[("route", "tokenize"), ("code", "0")]), Some(1.0), "{text}");
-    assert_eq!(value(requests, &[("route", "tokenize"), ("code", "1004")]), Some(1.0), "{text}");
-    assert_eq!(value(requests, &[("route", "token"), ("code", "401")]), Some(1.0), "{text}");
+    assert_eq!(
+        value(requests, &[("route", "tokenize"), ("code", "0")]),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        value(requests, &[("route", "tokenize"), ("code", "1004")]),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        value(requests, &[("route", "token"), ("code", "401")]),
+        Some(1.0),
+        "{text}"
+    );
     assert_eq!(
         value("multidrm_replay_refusals_total", &[("reason", "replayed")]),
         Some(1.0),
         "{text}"
     );
     assert!(
-        scrape.samples.iter().any(|s| s.metric == "multidrm_request_duration_seconds"
-            && matches!(s.value, prometheus_parse::Value::Histogram(_))),
+        scrape
+            .samples
+            .iter()
+            .any(|s| s.metric == "multidrm_request_duration_seconds"
+                && matches!(s.value, prometheus_parse::Value::Histogram(_))),
         "{text}"
     );
     assert!(!text.contains(SECRET) && !text.contains("alice") && !text.contains(&ch));

@@ -35,7 +35,11 @@ async fn jwks_server(document: String) -> JwksServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/jwks.json", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
-    JwksServer { url, document, hits }
+    JwksServer {
+        url,
+        document,
+        hits,
+    }
 }
 
 const FULL: &str = include_str!("data/jwks.json");
@@ -43,7 +47,10 @@ const FULL: &str = include_str!("data/jwks.json");
 /// The JWKS with only the RSA key.
 fn rsa_only() -> String {
     let mut v: serde_json::Value = serde_json::from_str(FULL).unwrap();
-    v["keys"].as_array_mut().unwrap().retain(|k| k["kty"] == "RSA");
+    v["keys"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|k| k["kty"] == "RSA");
     v.to_string()
 }
 
@@ -53,12 +60,22 @@ fn claims() -> serde_json::Value {
 
 fn rs256(kid: &str) -> String {
     let key = EncodingKey::from_rsa_pem(include_bytes!("data/jwt_rs256_private.pem")).unwrap();
-    jwt(&serde_json::json!({"alg": "RS256", "kid": kid}), &claims(), &key, Algorithm::RS256)
+    jwt(
+        &serde_json::json!({"alg": "RS256", "kid": kid}),
+        &claims(),
+        &key,
+        Algorithm::RS256,
+    )
 }
 
 fn es256(kid: &str) -> String {
     let key = EncodingKey::from_ec_pem(include_bytes!("data/jwt_es256_private.pem")).unwrap();
-    jwt(&serde_json::json!({"alg": "ES256", "kid": kid}), &claims(), &key, Algorithm::ES256)
+    jwt(
+        &serde_json::json!({"alg": "ES256", "kid": kid}),
+        &claims(),
+        &key,
+        Algorithm::ES256,
+    )
 }
 
 fn endpoint(url: &str, refresh: u64) -> String {
@@ -75,7 +92,12 @@ async fn rs256_and_es256_keys_from_a_jwks_url() {
     assert_eq!(jwks.hits.load(Ordering::SeqCst), 1);
     // A token whose alg does not match its key, or signed by another key, is refused.
     let key = EncodingKey::from_rsa_pem(include_bytes!("data/jwt_rs256_private.pem")).unwrap();
-    let confused = jwt(&serde_json::json!({"alg": "RS256", "kid": "ec-1"}), &claims(), &key, Algorithm::RS256);
+    let confused = jwt(
+        &serde_json::json!({"alg": "RS256", "kid": "ec-1"}),
+        &claims(),
+        &key,
+        Algorithm::RS256,
+    );
     assert_eq!(get_token(&s.base(), &confused).await.0, 401);
     let hs = hs256(&claims());
     assert_eq!(get_token(&s.base(), &hs).await.0, 401);
@@ -114,7 +136,15 @@ async fn an_unknown_kid_after_the_interval_downloads_the_new_key() {
 
 #[tokio::test]
 async fn an_unreachable_jwks_url_refuses_with_401() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let s = start(&config_toml("", &endpoint(&format!("http://127.0.0.1:{port}/jwks.json"), 60))).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let s = start(&config_toml(
+        "",
+        &endpoint(&format!("http://127.0.0.1:{port}/jwks.json"), 60),
+    ))
+    .await;
     assert_eq!(get_token(&s.base(), &rs256("rsa-1")).await.0, 401);
 }

@@ -33,7 +33,9 @@ async fn log_values_are_quoted_and_escaped() {
         .init();
     let s = start(&config_toml("", "")).await;
     let forged = "x\" response_code=0 ALLOWED\nINFO forged=1";
-    let req = player("alice", forged).sign(&SharedSecret::new(SECRET)).unwrap();
+    let req = player("alice", forged)
+        .sign(&SharedSecret::new(SECRET))
+        .unwrap();
     let ch = req.raw_challenge().unwrap().to_owned();
     let resp = post(&s.base(), "/tokenize", req.to_json_string()).await;
     assert_eq!(signed_code(&resp, &ch), codes::INVALID_FIELD);
@@ -47,6 +49,9 @@ async fn log_values_are_quoted_and_escaped() {
         "{line}"
     );
     assert!(line.contains("response_code=1001"), "{line}");
-    assert!(!text.lines().any(|l| l.starts_with("INFO forged")), "{text}");
+    assert!(
+        !text.lines().any(|l| l.starts_with("INFO forged")),
+        "{text}"
+    );
     assert!(!text.contains(SECRET));
 }

@@ -7,10 +7,12 @@ mod common;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use drm_entitlement::client::{ClientError, EntitlementClient};
-use multidrm_server::{RunningServer as RunningService, Server as EntitlementService, ServerConfig as ServiceConfig};
 use drm_entitlement::{
     AssetState, Channel, Decision, DecisionFuture, EntitlementQuery, EntitlementRequest,
     EntitlementResponse, Entitler, JsonObject, RequestBuilder, ResponseStatus, SharedSecret, codes,
+};
+use multidrm_server::{
+    RunningServer as RunningService, Server as EntitlementService, ServerConfig as ServiceConfig,
 };
 
 const SECRET: &str = "test-shared-secret-0123456789";

@@ -17,7 +17,10 @@ pub(crate) struct ClaimRules {
 }
 
 /// A NumericDate claim: absent is `Ok(None)`, any other type than a finite number is refused.
-fn numeric_date(claims: &Map<String, Value>, name: &'static str) -> Result<Option<f64>, AuthFailure> {
+fn numeric_date(
+    claims: &Map<String, Value>,
+    name: &'static str,
+) -> Result<Option<f64>, AuthFailure> {
     match claims.get(name) {
         None => Ok(None),
         Some(Value::Number(n)) => n
@@ -42,7 +45,11 @@ fn audience_matches(value: Option<&Value>, expected: &str) -> bool {
 impl ClaimRules {
     /// Checks `exp` (required), `nbf`, `iat`, `aud`, `iss` and `sub` at `now` (Unix seconds);
     /// returns the user id (`sub`).
-    pub(crate) fn check(&self, claims: &Map<String, Value>, now: u64) -> Result<String, AuthFailure> {
+    pub(crate) fn check(
+        &self,
+        claims: &Map<String, Value>,
+        now: u64,
+    ) -> Result<String, AuthFailure> {
         let now = now as f64;
         let leeway = self.leeway as f64;
         let exp = numeric_date(claims, "exp")?.ok_or(AuthFailure::Invalid("exp is missing"))?;

@@ -118,7 +118,9 @@ impl Jwks {
             }
             None => {
                 self.metrics.upstream_error("jwks");
-                tracing::warn!("cannot download the JWKS (unreachable, not 200, too large or not a key set)");
+                tracing::warn!(
+                    "cannot download the JWKS (unreachable, not 200, too large or not a key set)"
+                );
             }
         }
         self.cached(kid)

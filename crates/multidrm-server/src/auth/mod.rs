@@ -170,7 +170,11 @@ impl ViewerAuth {
         })
     }
 
-    async fn key_for(&self, alg: &str, kid: Option<&str>) -> Result<(DecodingKey, Algorithm), AuthFailure> {
+    async fn key_for(
+        &self,
+        alg: &str,
+        kid: Option<&str>,
+    ) -> Result<(DecodingKey, Algorithm), AuthFailure> {
         let wrong_alg = AuthFailure::Invalid("the JWT algorithm is not accepted");
         let (key, expected) = match &self.keys {
             Keys::Static(key, expected) => (key.clone(), *expected),
@@ -189,7 +193,11 @@ impl ViewerAuth {
     }
 
     /// Authenticates the request's viewer at `now` (Unix seconds).
-    pub(crate) async fn authenticate(&self, headers: &HeaderMap, now: u64) -> Result<Viewer, AuthFailure> {
+    pub(crate) async fn authenticate(
+        &self,
+        headers: &HeaderMap,
+        now: u64,
+    ) -> Result<Viewer, AuthFailure> {
         let token = bearer(headers)?;
         let (alg, kid) = read_header(token)?;
         let (key, alg) = self.key_for(&alg, kid.as_deref()).await?;

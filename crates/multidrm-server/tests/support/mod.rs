@@ -2,7 +2,9 @@
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
 use base64::Engine;
-use drm_entitlement::{AssetState, EntitlementRequest, EntitlementResponse, RequestBuilder, SharedSecret};
+use drm_entitlement::{
+    AssetState, EntitlementRequest, EntitlementResponse, RequestBuilder, SharedSecret,
+};
 use multidrm_server::{RunningServer, Server, ServerConfig};
 
 #[path = "../common/mod.rs"]
@@ -56,7 +58,10 @@ pub async fn start(toml: &str) -> Running {
 
 pub async fn start_with(toml: &str, customize: impl FnOnce(Server) -> Server) -> Running {
     let dir = common::TempDir::new();
-    dir.write("jwt_public.pem", include_str!("../data/jwt_rs256_public.pem"));
+    dir.write(
+        "jwt_public.pem",
+        include_str!("../data/jwt_rs256_public.pem"),
+    );
     let config = ServerConfig::from_toml(toml, dir.0.clone()).unwrap();
     let server = customize(Server::from_config(&config).unwrap());
     Running {
@@ -117,7 +122,11 @@ pub fn jwt(
     key: &jsonwebtoken::EncodingKey,
     alg: jsonwebtoken::Algorithm,
 ) -> String {
-    let message = format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
+    let message = format!(
+        "{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(claims.to_string().as_bytes())
+    );
     let signature = jsonwebtoken::crypto::sign(message.as_bytes(), key, alg).unwrap();
     format!("{message}.{signature}")
 }
@@ -142,7 +151,9 @@ pub fn now() -> i64 {
 /// `GET /api/drm/token` with a bearer token: status and JSON body.
 pub async fn get_token(base: &str, bearer: &str) -> (u16, serde_json::Value) {
     let resp = http()
-        .get(format!("{base}/api/drm/token?content_id=video-1&drm_type=widevine"))
+        .get(format!(
+            "{base}/api/drm/token?content_id=video-1&drm_type=widevine"
+        ))
         .bearer_auth(bearer)
         .send()
         .await
