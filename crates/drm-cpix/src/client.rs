@@ -201,9 +201,7 @@ impl ClientError {
 #[derive(Debug, Clone)]
 pub struct KmsClientBuilder {
     base_url: String,
-    connect_timeout: Duration,
-    read_timeout: Duration,
-    total_timeout: Duration,
+    http: drm_http::ClientBuilder,
     max_retries: u32,
     retry_backoff: Duration,
 }
@@ -212,9 +210,12 @@ impl Default for KmsClientBuilder {
     fn default() -> Self {
         Self {
             base_url: DEFAULT_KMS_URL.to_owned(),
-            connect_timeout: Duration::from_secs(10),
-            read_timeout: Duration::from_secs(30),
-            total_timeout: Duration::from_secs(60),
+            http: HttpClient::builder()
+                .connect_timeout(Duration::from_secs(10))
+                .read_timeout(Duration::from_secs(30))
+                .deadline(Duration::from_secs(60))
+                .body_limit(MAX_RESPONSE_LEN)
+                .user_agent(concat!("drm-cpix/", env!("CARGO_PKG_VERSION"))),
             max_retries: 2,
             retry_backoff: Duration::from_millis(250),
         }
@@ -231,20 +232,20 @@ impl KmsClientBuilder {
 
     /// Connect timeout (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.http = self.http.connect_timeout(timeout);
         self
     }
 
     /// Read timeout: the longest wait for the next bytes of the response (default 30 s).
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
-        self.read_timeout = timeout;
+        self.http = self.http.read_timeout(timeout);
         self
     }
 
     /// Deadline of a whole call, retries and back-off included (default 60 s): a server
     /// drip-feeding its answer cannot keep a call alive past it.
     pub fn total_timeout(mut self, timeout: Duration) -> Self {
-        self.total_timeout = timeout;
+        self.http = self.http.deadline(timeout);
         self
     }
 
@@ -267,16 +268,9 @@ impl KmsClientBuilder {
     pub fn build(self, token: KmsToken) -> Result<KmsClient, ClientError> {
         let base = BaseUrl::parse(&self.base_url)
             .map_err(|e| ClientError::InvalidBaseUrl { reason: e.reason() })?;
-        let http = HttpClient::builder()
-            .connect_timeout(self.connect_timeout)
-            .read_timeout(self.read_timeout)
-            .deadline(self.total_timeout)
-            .body_limit(MAX_RESPONSE_LEN)
-            .user_agent(concat!("drm-cpix/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ClientError::Setup {
-                message: e.message().to_owned(),
-            })?;
+        let http = self.http.build().map_err(|e| ClientError::Setup {
+            message: e.message().to_owned(),
+        })?;
         Ok(KmsClient {
             http,
             base_url: format!("{}/", base.as_string()),

@@ -209,8 +209,11 @@ fn describe_recipients(recipients: usize) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ExportError {
-    /// The response holds no key.
-    #[error("the response holds no content key")]
+    /// The response holds no usable key.
+    #[error(
+        "the response holds no usable content key (usage rules left out as unusable, if any, \
+         are in the warnings)"
+    )]
     NoKeys,
     /// A key has no key value.
     #[error("key {key_id} has no key value (empty PlainValue)")]

@@ -18,8 +18,8 @@ mod signature;
 mod verifier;
 
 pub use entitler::{Channel, Decision, DecisionFuture, EntitlementQuery, Entitler, Rule, RuleSet};
-pub use formats::FieldFormats;
 pub use error::{FieldError, JsonError, ParseNameError, SignError, VerifyError};
+pub use formats::FieldFormats;
 pub use json::{DEFAULT_MAX_BODY_BYTES, JsonObject, Number, Value};
 pub use message::{REQUEST_KEYS, RESPONSE_KEYS, SIGNATURE_KEY, request_message, response_message};
 pub use render::{NullPolicy, NumberType, RenderProfile, Rendering, render_value};

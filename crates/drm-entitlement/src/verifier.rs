@@ -219,10 +219,12 @@ impl Verifier {
         if signed_with == Some(NullPolicy::Literal) {
             // The signature covered the text "null": the JSON null cannot be told from the
             // string "null" a man in the middle replaced (or the reverse).
-            if let Some(key) = REQUEST_KEYS
-                .iter()
-                .find(|k| request.body().get(k).is_some_and(crate::json::Value::is_null))
-            {
+            if let Some(key) = REQUEST_KEYS.iter().find(|k| {
+                request
+                    .body()
+                    .get(k)
+                    .is_some_and(crate::json::Value::is_null)
+            }) {
                 return Err(reject(RejectReason::InvalidField(FieldError::Invalid {
                     field: key,
                     reason: "null is ambiguous with the text \"null\" (send an empty string)"

@@ -7,6 +7,7 @@ mod drm;
 pub mod fairplay;
 #[cfg(feature = "ncp")]
 pub mod ncp;
+pub mod playready;
 pub mod request;
 pub mod response;
 pub mod server;

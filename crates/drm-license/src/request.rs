@@ -7,6 +7,7 @@ use std::fmt;
 use crate::client_meta::{CLIENT_META_HEADER, ClientMeta};
 use crate::drm::Drm;
 use crate::fairplay::{self, NotAnSpc, SpcShape};
+use crate::playready::{self, KeyMessageError};
 use crate::server::{LicenseServer, with_query};
 use crate::token::{LicenseToken, is_header_name, is_header_value};
 
@@ -157,6 +158,9 @@ pub enum RequestError {
     /// A FairPlay body of no accepted shape.
     #[error(transparent)]
     FairPlayBody(#[from] NotAnSpc),
+    /// A PlayReady key message that cannot be unwrapped.
+    #[error(transparent)]
+    KeyMessage(#[from] KeyMessageError),
     /// The token cannot be sent as a header value (its text is never quoted).
     #[error(
         "the license token must be 1..={MAX_TOKEN_LEN} bytes of visible ASCII (a base64 token)"
@@ -264,6 +268,9 @@ pub struct BuiltLicenseRequest {
     pub request: UpstreamRequest,
     /// FairPlay only: which body shape the challenge had.
     pub spc_shape: Option<SpcShape>,
+    /// PlayReady only: the body was an EME `PlayReadyKeyMessage`, unwrapped to its SOAP
+    /// challenge (sent with the `SOAPAction` it listed).
+    pub unwrapped_key_message: bool,
 }
 
 impl LicenseServer {
@@ -271,7 +278,9 @@ impl LicenseServer {
     /// URL, the DRM's content type, the token in the token header, the client meta when given.
     ///
     /// Bodies are forwarded byte for byte, except a FairPlay body of raw SPC bytes, which
-    /// becomes `spc=` + percent-encoded base64 (see [`fairplay`](crate::fairplay)). ClearKey is
+    /// becomes `spc=` + percent-encoded base64 (see [`fairplay`]), and, in the
+    /// [`PlayReadyStyle::Soap`] style, an EME `PlayReadyKeyMessage`, which is unwrapped to its SOAP
+    /// challenge (see [`playready`]). ClearKey is
     /// the Android SDK's shape (`POST application/json` of the EME request); the official
     /// proxies' token-less GET is [`LicenseServer::clearkey_request`].
     ///
@@ -288,10 +297,15 @@ impl LicenseServer {
     ) -> Result<BuiltLicenseRequest, RequestError> {
         check_challenge(drm, challenge)?;
         let mut spc_shape = None;
+        let mut key_message = None;
         let (content_type, body) = match drm {
             Drm::Widevine => (OCTET_STREAM, challenge.to_vec()),
             Drm::PlayReady => match options.playready {
-                PlayReadyStyle::Soap => (SOAP_XML, challenge.to_vec()),
+                PlayReadyStyle::Soap => {
+                    key_message = playready::unwrap_key_message(challenge)?;
+                    let soap = key_message.as_ref().map(|m| m.challenge.clone());
+                    (SOAP_XML, soap.unwrap_or_else(|| challenge.to_vec()))
+                }
                 PlayReadyStyle::OctetStream => (OCTET_STREAM, challenge.to_vec()),
             },
             Drm::FairPlay => {
@@ -304,13 +318,19 @@ impl LicenseServer {
         };
         let mut request = self.post(options, content_type, body, token, client_meta)?;
         if drm == Drm::PlayReady && options.playready == PlayReadyStyle::Soap {
-            request = request.header("SOAPAction", PLAYREADY_SOAP_ACTION, false);
+            let listed = key_message.as_ref().and_then(|m| m.header("SOAPAction"));
+            let action = listed.filter(|a| is_header_value(a, 1024));
+            request = request.header("SOAPAction", action.unwrap_or(PLAYREADY_SOAP_ACTION), false);
         }
-        Ok(BuiltLicenseRequest { request, spc_shape })
+        Ok(BuiltLicenseRequest {
+            request,
+            spc_shape,
+            unwrapped_key_message: key_message.is_some(),
+        })
     }
 
     /// The Widevine service-certificate request: `POST` of the two bytes `08 04` to the
-    /// license URL, with a token (spec §1.2; [inferred] the server wants one, §8.3 q6).
+    /// license URL, with a token (spec §1.2; \[inferred\] the server wants one, §8.3 q6).
     ///
     /// # Errors
     /// [`RequestError::TokenValue`] for a token that is no header value.

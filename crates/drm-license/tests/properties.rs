@@ -28,12 +28,20 @@ proptest! {
         let _ = read_certificate(CertificateForm::Base64, status, &body);
         let _ = read_certificate(CertificateForm::Binary, status, &body);
         let _ = upstream_body(&body);
+        let _ = drm_license::playready::unwrap_key_message(&body);
     }
 
     #[test]
     fn json_shaped_bytes_never_panic(body in r#"[ \r\n]{0,2}\{("[a-zA-Z]{0,12}":)?.{0,64}\}?"#,
                                      drm in 0usize..6) {
         let _ = read_license(Drm::ALL[drm], ResponseFormat::Json, 200, body.as_bytes());
+    }
+
+    #[test]
+    fn key_message_shaped_text_never_panics(body in r"<PlayReadyKeyMessage>(<(Challenge|HttpHeader|name|value)[ >]?[A-Za-z0-9+/=]{0,8}(</(Challenge|HttpHeader|name|value)>)?){0,8}") {
+        let utf16: Vec<u8> = body.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let _ = drm_license::playready::unwrap_key_message(body.as_bytes());
+        let _ = drm_license::playready::unwrap_key_message(&utf16);
     }
 
     #[test]

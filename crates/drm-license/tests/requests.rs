@@ -371,3 +371,40 @@ fn fairplay_raw_spc_bytes_become_spc_form() {
     let expected = common::str_at(&form, "/body");
     assert_eq!(build(Drm::FairPlay, &spc).body, expected.as_bytes());
 }
+
+#[test]
+fn playready_key_message_is_unwrapped_to_its_soap_challenge() {
+    let message = concat!(
+        r#"<PlayReadyKeyMessage type="LicenseAcquisition"><LicenseAcquisition Version="1">"#,
+        r#"<Challenge encoding="base64encoded">PHNvYXA6RW52ZWxvcGUvPg==</Challenge><HttpHeaders>"#,
+        r#"<HttpHeader><name>SOAPAction</name><value>&quot;http://schemas.microsoft.com/DRM/2007/03/protocols/AcquireLicense&quot;</value></HttpHeader>"#,
+        r#"</HttpHeaders></LicenseAcquisition></PlayReadyKeyMessage>"#
+    );
+    let utf16: Vec<u8> = message.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let built = LicenseServer::default()
+        .license_request(
+            &RequestOptions::default(),
+            Drm::PlayReady,
+            &utf16,
+            &token(),
+            None,
+        )
+        .expect("request");
+    assert!(built.unwrapped_key_message);
+    assert_post(
+        &built.request,
+        "text/xml; charset=utf-8",
+        b"<soap:Envelope/>",
+    );
+    assert_eq!(
+        built.request.header_value("SOAPAction"),
+        Some("\"http://schemas.microsoft.com/DRM/2007/03/protocols/AcquireLicense\"")
+    );
+    // The proxies' style forwards the body byte for byte.
+    let options = RequestOptions::default().playready(PlayReadyStyle::OctetStream);
+    let built = LicenseServer::default()
+        .license_request(&options, Drm::PlayReady, &utf16, &token(), None)
+        .expect("request");
+    assert!(!built.unwrapped_key_message);
+    assert_eq!(built.request.body, utf16);
+}

@@ -135,9 +135,9 @@ codes! {
     EXTERNAL_NCG_CEK = 1047;
     /// token `response_format` not one of its values.
     RESPONSE_FORMAT = 1048;
-    /// `rental_duration` not an integer in range (or set without `persistent: true`).
+    /// `rental_duration` not an integer in range ("should be Integer").
     RENTAL_DURATION = 1049;
-    /// `playback_duration` not an integer in range (or set without `persistent: true`).
+    /// `playback_duration` not an integer in range ("should be Integer").
     PLAYBACK_DURATION = 1050;
     /// widevine `override_device_revocation` not a boolean.
     WIDEVINE_OVERRIDE_DEVICE_REVOCATION = 1051;

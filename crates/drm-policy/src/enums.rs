@@ -47,7 +47,7 @@ macro_rules! str_enum {
         impl crate::schema::Wire for $name {
             const JSON_TYPE: &'static str = "string";
 
-            fn read(r: &mut crate::read::Reader, value: &serde_json::Value, at: &crate::schema::At<'_>) -> Option<Self> {
+            fn read(r: &mut crate::read::Reader, value: &crate::json_value::Value<'_>, at: &crate::schema::At<'_>) -> Option<Self> {
                 r.str_enum(value, at, Self::from_wire, Self::expected)
             }
 
@@ -112,7 +112,7 @@ macro_rules! int_enum {
         impl crate::schema::Wire for $name {
             const JSON_TYPE: &'static str = "integer";
 
-            fn read(r: &mut crate::read::Reader, value: &serde_json::Value, at: &crate::schema::At<'_>) -> Option<Self> {
+            fn read(r: &mut crate::read::Reader, value: &crate::json_value::Value<'_>, at: &crate::schema::At<'_>) -> Option<Self> {
                 r.int_enum(value, at, Self::from_value, Self::expected)
             }
 

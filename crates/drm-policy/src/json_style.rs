@@ -114,18 +114,22 @@ impl<'a> ObjectWriter<'a> {
         self.out
     }
 
-    /// Writes the key of the next member from its two prewritten forms (`"key":` for
-    /// [`JsonStyle::Compact`], `"key": ` for [`JsonStyle::Python`]) and returns the buffer for
-    /// its value: one copy per member on the hot path.
+    /// Writes the key of the next member from its two prewritten forms with their separator
+    /// (`,"key":` for [`JsonStyle::Compact`], `, "key": ` for [`JsonStyle::Python`]; the
+    /// separator is skipped for the first member) and returns the buffer for its value: one copy
+    /// per member on the hot path.
     pub(crate) fn key_prewritten(&mut self, compact: &str, python: &str) -> &mut String {
-        if !self.empty {
-            self.out.push_str(self.style.item_separator());
-        }
+        let (text, separator) = match self.style {
+            JsonStyle::Compact => (compact, 1),
+            JsonStyle::Python => (python, 2),
+        };
+        let text = if self.empty {
+            text.get(separator..).unwrap_or(text)
+        } else {
+            text
+        };
         self.empty = false;
-        self.out.push_str(match self.style {
-            JsonStyle::Compact => compact,
-            JsonStyle::Python => python,
-        });
+        self.out.push_str(text);
         self.out
     }
 

@@ -10,6 +10,7 @@ pub mod hex;
 pub mod ids;
 pub mod json_string;
 pub mod json_style;
+mod json_value;
 mod model;
 pub mod read;
 pub mod schema;

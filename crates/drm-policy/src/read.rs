@@ -10,7 +10,7 @@
 //! read as "no IV". Strictness, on purpose: key material must be lower-case hex of exact length
 //! (as the license server requires), WisePlay values must be within their documented ranges.
 
-use serde_json::{Map, Value};
+use crate::json_value::{Map, Value};
 
 use crate::codes::{self, ErrorCode};
 use crate::hex::HexCase;
@@ -28,7 +28,7 @@ impl Policy {
     /// # Errors
     /// Every violation found, each with its JSON path and official code.
     pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
-        let (policy, violations) = read_policy(text.as_bytes());
+        let (policy, violations) = read_policy_text(text);
         Violations(violations).into_result(policy.unwrap_or_default())
     }
 
@@ -45,9 +45,9 @@ impl Policy {
     ///
     /// # Errors
     /// As [`Policy::from_json`].
-    pub fn from_json_value(value: &Value) -> Result<Policy, PolicyError> {
+    pub fn from_json_value(value: &serde_json::Value) -> Result<Policy, PolicyError> {
         let mut r = Reader::default();
-        let policy = r.policy(value);
+        let policy = r.policy(&Value::from_serde(value));
         r.finish(&policy);
         r.v.into_result(policy)
     }
@@ -59,19 +59,34 @@ pub fn check(bytes: &[u8]) -> Vec<Violation> {
 }
 
 fn read_policy(bytes: &[u8]) -> (Option<Policy>, Vec<Violation>) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => read_policy_text(text),
+        // Not UTF-8: serde_json names the first bad byte.
+        Err(_) => {
+            let mut r = Reader::default();
+            let error = serde_json::from_slice::<serde_json::Value>(bytes)
+                .err()
+                .map_or_else(|| "not UTF-8".to_owned(), |e| e.to_string());
+            r.v.push(codes::JSON_PARSE, "$", format!("not valid JSON: {error}"));
+            (None, r.v.0)
+        }
+    }
+}
+
+fn read_policy_text(text: &str) -> (Option<Policy>, Vec<Violation>) {
     let mut r = Reader::default();
-    if bytes.len() > MAX_POLICY_BYTES {
+    if text.len() > MAX_POLICY_BYTES {
         r.v.push(
             codes::JSON_PARSE,
             "$",
             format!(
                 "policy is {} bytes; the limit is {MAX_POLICY_BYTES}",
-                bytes.len()
+                text.len()
             ),
         );
         return (None, r.v.0);
     }
-    let value: Value = match serde_json::from_slice(bytes) {
+    let value = match Value::parse(text) {
         Ok(v) => v,
         Err(e) => {
             r.v.push(codes::JSON_PARSE, "$", format!("not valid JSON: {e}"));
@@ -107,7 +122,7 @@ impl Reader {
     }
 }
 
-fn type_name(value: &Value) -> &'static str {
+fn type_name(value: &Value<'_>) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -121,16 +136,12 @@ fn type_name(value: &Value) -> &'static str {
 
 impl Reader {
     /// Pushes "`name` should be `expected`, got …" at `at`.
-    pub(crate) fn wrong_type(&mut self, at: &At<'_>, expected: &str, got: &Value) {
+    pub(crate) fn wrong_type(&mut self, at: &At<'_>, expected: &str, got: &Value<'_>) {
         let message = format!("{} should be {expected}, got {}", at.name(), type_name(got));
         self.v.push(at.code, &at.path(), message);
     }
 
-    pub(crate) fn object<'a>(
-        &mut self,
-        value: &'a Value,
-        at: &At<'_>,
-    ) -> Option<&'a Map<String, Value>> {
+    pub(crate) fn object<'a>(&mut self, value: &'a Value<'_>, at: &At<'_>) -> Option<&'a Map<'a>> {
         match value {
             Value::Object(map) => Some(map),
             other => {
@@ -142,13 +153,16 @@ impl Reader {
 
     pub(crate) fn known_keys(
         &mut self,
-        map: &Map<String, Value>,
+        map: &Map<'_>,
         path: &str,
         code: ErrorCode,
         allowed: &[&str],
     ) {
+        if !map.has_key_outside(allowed) {
+            return;
+        }
         for key in map.keys() {
-            if !allowed.contains(&key.as_str()) {
+            if !allowed.contains(&key) {
                 let key_path = format!("{path}.{}", clip(key));
                 let message = format!(
                     "unknown field {:?}; expected one of: {}",
@@ -160,7 +174,7 @@ impl Reader {
         }
     }
 
-    pub(crate) fn bool(&mut self, value: &Value, at: &At<'_>) -> Option<bool> {
+    pub(crate) fn bool(&mut self, value: &Value<'_>, at: &At<'_>) -> Option<bool> {
         match value {
             Value::Bool(b) => Some(*b),
             other => {
@@ -170,7 +184,7 @@ impl Reader {
         }
     }
 
-    pub(crate) fn int(&mut self, value: &Value, at: &At<'_>) -> Option<i64> {
+    pub(crate) fn int(&mut self, value: &Value<'_>, at: &At<'_>) -> Option<i64> {
         match value {
             Value::Number(n) if n.is_i64() => n.as_i64(),
             Value::Number(n) if n.is_u64() => {
@@ -188,7 +202,7 @@ impl Reader {
         }
     }
 
-    pub(crate) fn str<'a>(&mut self, value: &'a Value, at: &At<'_>) -> Option<&'a str> {
+    pub(crate) fn str<'a>(&mut self, value: &'a Value<'_>, at: &At<'_>) -> Option<&'a str> {
         match value {
             Value::String(s) => Some(s),
             other => {
@@ -200,7 +214,7 @@ impl Reader {
 
     pub(crate) fn str_enum<T>(
         &mut self,
-        value: &Value,
+        value: &Value<'_>,
         at: &At<'_>,
         parse: impl Fn(&str) -> Option<T>,
         expected: impl FnOnce() -> String,
@@ -221,7 +235,7 @@ impl Reader {
 
     pub(crate) fn int_enum<T>(
         &mut self,
-        value: &Value,
+        value: &Value<'_>,
         at: &At<'_>,
         parse: impl Fn(i64) -> Option<T>,
         expected: impl FnOnce() -> String,
@@ -235,7 +249,11 @@ impl Reader {
         parsed
     }
 
-    pub(crate) fn hex<const N: usize>(&mut self, value: &Value, at: &At<'_>) -> Option<[u8; N]> {
+    pub(crate) fn hex<const N: usize>(
+        &mut self,
+        value: &Value<'_>,
+        at: &At<'_>,
+    ) -> Option<[u8; N]> {
         let text = self.str(value, at)?;
         let bytes = crate::hex::decode_array::<N>(text, HexCase::Lower);
         if bytes.is_none() {
@@ -256,7 +274,7 @@ impl Reader {
     }
 
     /// A list of objects; each entry read with `T`'s reader, at `…[i]`.
-    pub(crate) fn list<T: Wire>(&mut self, value: &Value, at: &At<'_>) -> Vec<T> {
+    pub(crate) fn list<T: Wire>(&mut self, value: &Value<'_>, at: &At<'_>) -> Vec<T> {
         let Value::Array(items) = value else {
             self.wrong_type(at, "an array of objects", value);
             return Vec::new();
@@ -278,14 +296,14 @@ impl Reader {
         out
     }
 
-    fn policy(&mut self, value: &Value) -> Policy {
+    fn policy(&mut self, value: &Value<'_>) -> Policy {
         let Value::Object(map) = value else {
             let message = format!("the policy should be an object, got {}", type_name(value));
             self.v.push(codes::JSON_PARSE, "$", message);
             return Policy::default();
         };
         for key in map.keys() {
-            match key.as_str() {
+            match key {
                 "policy_version" => {}
                 known if Policy::KEYS.contains(&known) => {}
                 "external_policy" => self.v.push(

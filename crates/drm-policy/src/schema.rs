@@ -16,7 +16,7 @@
 //! assert_eq!((persistent.key, persistent.json_type, persistent.code.get()), ("persistent", "boolean", 1009));
 //! ```
 
-use serde_json::Value;
+use crate::json_value::Value;
 
 use crate::codes::ErrorCode;
 use crate::json_style::{JsonStyle, push_int};
@@ -105,7 +105,7 @@ pub(crate) trait Wire: Sized {
     const JSON_TYPE: &'static str;
 
     /// Reads the value; `None` (after pushing a violation) when it is wrong.
-    fn read(r: &mut Reader, value: &Value, at: &At<'_>) -> Option<Self>;
+    fn read(r: &mut Reader, value: &Value<'_>, at: &At<'_>) -> Option<Self>;
 
     /// Appends the value's JSON text.
     fn write(&self, out: &mut String, style: JsonStyle);
@@ -122,7 +122,7 @@ pub(crate) trait Wire: Sized {
 impl Wire for bool {
     const JSON_TYPE: &'static str = "boolean";
 
-    fn read(r: &mut Reader, value: &Value, at: &At<'_>) -> Option<Self> {
+    fn read(r: &mut Reader, value: &Value<'_>, at: &At<'_>) -> Option<Self> {
         r.bool(value, at)
     }
 
@@ -142,7 +142,7 @@ impl Wire for bool {
 impl Wire for i64 {
     const JSON_TYPE: &'static str = "integer";
 
-    fn read(r: &mut Reader, value: &Value, at: &At<'_>) -> Option<Self> {
+    fn read(r: &mut Reader, value: &Value<'_>, at: &At<'_>) -> Option<Self> {
         r.int(value, at)
     }
 
@@ -162,7 +162,7 @@ impl Wire for i64 {
 impl Wire for String {
     const JSON_TYPE: &'static str = "string";
 
-    fn read(r: &mut Reader, value: &Value, at: &At<'_>) -> Option<Self> {
+    fn read(r: &mut Reader, value: &Value<'_>, at: &At<'_>) -> Option<Self> {
         r.str(value, at).map(str::to_owned)
     }
 
@@ -186,7 +186,7 @@ macro_rules! hex_wire {
         impl Wire for $ty {
             const JSON_TYPE: &'static str = "string";
 
-            fn read(r: &mut Reader, value: &Value, at: &At<'_>) -> Option<Self> {
+            fn read(r: &mut Reader, value: &Value<'_>, at: &At<'_>) -> Option<Self> {
                 r.hex::<$len>(value, at).map($from)
             }
 
@@ -217,7 +217,7 @@ hex_wire! {
 impl Wire for crate::ids::TrackType {
     const JSON_TYPE: &'static str = "string";
 
-    fn read(r: &mut Reader, value: &Value, at: &At<'_>) -> Option<Self> {
+    fn read(r: &mut Reader, value: &Value<'_>, at: &At<'_>) -> Option<Self> {
         r.str_enum(
             value,
             at,
@@ -242,10 +242,10 @@ impl Wire for crate::ids::TrackType {
 impl Wire for crate::model::RenewalDuration {
     const JSON_TYPE: &'static str = "integer or string";
 
-    fn read(r: &mut Reader, value: &Value, at: &At<'_>) -> Option<Self> {
+    fn read(r: &mut Reader, value: &Value<'_>, at: &At<'_>) -> Option<Self> {
         match value {
             Value::Number(n) if n.is_i64() => n.as_i64().map(Self::Seconds),
-            Value::String(s) => Some(Self::Text(s.clone())),
+            Value::String(s) => Some(Self::Text(s.to_string())),
             other => {
                 r.wrong_type(at, "an integer or a numeric string", other);
                 None
@@ -328,7 +328,7 @@ macro_rules! policy_object {
     };
     (@read nullable $ty:ty, $r:ident, $map:ident, $path:ident, $key:literal, $code:expr) => {
         match $map.get($key) {
-            None | Some(serde_json::Value::Null) => None,
+            None | Some(crate::json_value::Value::Null) => None,
             Some(value) => <$ty as $crate::schema::Wire>::read(
                 $r, value, &$crate::schema::At::member($path, $key, $code)),
         }
@@ -361,7 +361,7 @@ macro_rules! policy_object {
     (@take $kind:ident $v:ident) => { $v };
 
     (@key $o:ident, $key:literal) => {
-        $o.key_prewritten(concat!("\"", $key, "\":"), concat!("\"", $key, "\": "))
+        $o.key_prewritten(concat!(",\"", $key, "\":"), concat!(", \"", $key, "\": "))
     };
     (@write opt $v:expr, $o:ident, $key:literal, $style:ident) => {
         if let Some(value) = &$v {
@@ -447,7 +447,7 @@ macro_rules! policy_object {
             #[allow(unused_variables)]
             pub(crate) fn read_members(
                 r: &mut $crate::read::Reader,
-                map: &serde_json::Map<String, serde_json::Value>,
+                map: &crate::json_value::Map<'_>,
                 path: &str,
             ) -> Option<Self> {
                 $( let $field = policy_object!(@read $kind $ty, r, map, path, $key, $crate::codes::$code); )*
@@ -473,7 +473,7 @@ macro_rules! policy_object {
 
             fn read(
                 r: &mut $crate::read::Reader,
-                value: &serde_json::Value,
+                value: &crate::json_value::Value<'_>,
                 at: &$crate::schema::At<'_>,
             ) -> Option<Self> {
                 let map = r.object(value, at)?;
@@ -517,7 +517,7 @@ mod tests {
     ) {
         for field in fields {
             let text = format!(r#"{{"{}": {}}}"#, field.key, wrong(field));
-            let value: Value = serde_json::from_str(&text).unwrap();
+            let value = Value::parse(&text).unwrap();
             let mut r = Reader::default();
             let _ = T::read(&mut r, &value, &At::member("$", "obj", codes::JSON_PARSE));
             let path = format!("$.obj.{}", field.key);
@@ -620,7 +620,7 @@ mod tests {
 
     #[test]
     fn required_members_are_reported_missing_with_their_code() {
-        let value: Value = serde_json::from_str("{}").unwrap();
+        let value = Value::parse("{}").unwrap();
         let mut r = Reader::default();
         assert!(HlsAesKey::read(&mut r, &value, &At::member("$", "k", codes::HLS_AES)).is_none());
         let got: Vec<_> = r.v.0.iter().map(|v| (v.path.as_str(), v.code)).collect();

@@ -6,10 +6,13 @@
 //!   regex; not here);
 //! - durations (`license_duration`, `rental_duration`, `playback_duration`, `renewal_duration`)
 //!   and `max_stream_per_user` must be within `0..=2147483647` (the sample accepts `-5`);
-//! - `rental_duration` and `playback_duration` only with `persistent: true` (offline rules);
 //! - a numeric-string `renewal_duration` must be decimal digits only;
 //! - one `security_policy` entry per `track_type`;
 //! - an `external_key` must hold at least one key (code 1018).
+//!
+//! Advice that is ours, not an official rule, is an [`Advisory`] (no code, never a rejection):
+//! a `rental_duration` or `playback_duration` above 0 without `persistent: true` (both only
+//! act on offline licenses; 0, the server default, is always fine).
 //!
 //! Key material is lower-case hex of exact length and WisePlay values are within their ranges by
 //! construction (see [`crate::read`] for how JSON input is checked).
@@ -38,7 +41,8 @@ impl Policy {
             check_playback(p, &policy_fields::playback_policy.path("$"), v);
         }
         let list = policy_fields::security_policy.path("$");
-        let mut seen = Vec::with_capacity(self.security_policy.len());
+        // At most one entry per track type: `seen` holds each type once (linear in the entries).
+        let mut seen = Vec::new();
         for (i, entry) in self.security_policy.iter().enumerate() {
             if seen.contains(&entry.track_type) {
                 let field = security_fields::track_type;
@@ -50,8 +54,9 @@ impl Policy {
                         entry.track_type
                     ),
                 );
+            } else {
+                seen.push(entry.track_type);
             }
-            seen.push(entry.track_type);
         }
         if let Some(e) = &self.external_key {
             if e.is_empty() {
@@ -61,6 +66,51 @@ impl Policy {
                     "external_key is set but holds no key",
                 );
             }
+        }
+    }
+}
+
+/// Advice about a policy that is valid: the license server accepts it, but part of it probably
+/// does not do what was meant. These rules are this project's, not the official samples': an
+/// advisory has no official code and never makes a policy invalid.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Advisory {
+    /// JSON path of the value concerned.
+    pub path: String,
+    /// What is probably not meant, and what to do instead.
+    pub message: String,
+}
+
+impl Policy {
+    /// Advice about this policy (empty when there is none). Not violations: see [`Advisory`].
+    pub fn advisories(&self) -> Vec<Advisory> {
+        let mut out = Vec::new();
+        if let Some(p) = &self.playback_policy {
+            offline_advice(p, &mut out);
+        }
+        out
+    }
+}
+
+/// `rental_duration` / `playback_duration` above 0 need `persistent: true`; 0 is the server's
+/// default (the official PHP sample always writes it) and is fine either way.
+fn offline_advice(p: &PlaybackPolicy, out: &mut Vec<Advisory>) {
+    if p.persistent == Some(true) {
+        return;
+    }
+    for (field, value) in [
+        ("rental_duration", p.rental_duration),
+        ("playback_duration", p.playback_duration),
+    ] {
+        if let Some(n) = value.filter(|n| *n > 0) {
+            out.push(Advisory {
+                path: format!("$.playback_policy.{field}"),
+                message: format!(
+                    "{field} {n} only acts on offline (persistent) licenses and persistent is not true: \
+                     the license is a streaming one. Set persistent to true for an offline rental, or drop {field} \
+                     (advice of this project, not an official rule; no official code)"
+                ),
+            });
         }
     }
 }
@@ -115,23 +165,6 @@ fn check_playback(p: &PlaybackPolicy, at: &str, v: &mut Violations) {
                     clip(date)
                 ),
             );
-        }
-    }
-    if p.persistent != Some(true) {
-        for (field, set) in [
-            (f::rental_duration, p.rental_duration.is_some()),
-            (f::playback_duration, p.playback_duration.is_some()),
-        ] {
-            if set {
-                v.push(
-                    field.code,
-                    &field.path(at),
-                    format!(
-                        "{} applies to offline licenses only: set persistent to true",
-                        field.key
-                    ),
-                );
-            }
         }
     }
 }

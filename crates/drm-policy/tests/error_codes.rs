@@ -77,9 +77,7 @@ code_cases! {
     code_1046_external_ncg_track_type: r#""external_key": {"ncg": {"track_type": "XX", "cek": "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"}}"# => 1046 at "$.external_key.ncg.track_type";
     code_1047_external_ncg_cek_16_bytes: r#""external_key": {"ncg": {"cek": "00112233445566778899aabbccddeeff"}}"# => 1047 at "$.external_key.ncg.cek";
     code_1049_rental_duration_type: r#""playback_policy": {"persistent": true, "rental_duration": "60"}"# => 1049 at "$.playback_policy.rental_duration";
-    code_1049_rental_duration_needs_persistent: r#""playback_policy": {"rental_duration": 60}"# => 1049 at "$.playback_policy.rental_duration";
     code_1050_playback_duration_type: r#""playback_policy": {"persistent": true, "playback_duration": 1.5}"# => 1050 at "$.playback_policy.playback_duration";
-    code_1050_playback_duration_needs_persistent: r#""playback_policy": {"persistent": false, "playback_duration": 60}"# => 1050 at "$.playback_policy.playback_duration";
     code_1051_widevine_override_device_revocation: r#""security_policy": [{"widevine": {"override_device_revocation": "no"}}]"# => 1051 at "$.security_policy[0].widevine.override_device_revocation";
     code_1052_hls_aes_key_id: r#""external_key": {"hls_aes": [{"track_type": "HD", "key_id": "x", "key": "00112233445566778899aabbccddeeff", "iv": "00112233445566778899aabbccddeeff"}]}"# => 1052 at "$.external_key.hls_aes[0].key_id";
     code_1053_max_stream_per_user: r#""playback_policy": {"max_stream_per_user": "2"}"# => 1053 at "$.playback_policy.max_stream_per_user";

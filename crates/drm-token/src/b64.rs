@@ -23,12 +23,14 @@ pub(crate) fn encode_to(input: &[u8], dst: &mut [u8]) {
     }
 }
 
+/// The standard base64 of `input` as a new `String` (no second pass to check the text).
+pub(crate) fn encode_string(input: &[u8]) -> String {
+    base64_simd::STANDARD.encode_to_string(input)
+}
+
 /// The standard base64 of `input` as text.
 pub(crate) fn encode(input: &[u8]) -> String {
-    let mut out = Vec::with_capacity(encoded_len(input.len()));
-    append(&mut out, input);
-    // Only alphabet characters were written.
-    String::from_utf8(out).unwrap_or_default()
+    encode_string(input)
 }
 
 #[cfg(test)]

@@ -144,10 +144,7 @@ impl<'a> TokenRequest<'a> {
         let mut tail = String::with_capacity(256);
         write_tail(&mut tail, self, &timestamp, &hash, style);
         json.extend_from_slice(tail.as_bytes());
-        let mut out = vec![0u8; crate::b64::encoded_len(json.len())];
-        crate::b64::encode_to(&json, &mut out);
-        // Base64 output is ASCII.
-        Ok(String::from_utf8(out).unwrap_or_default())
+        Ok(crate::b64::encode_string(&json))
     }
 
     /// The token JSON (before base64) that [`TokenRequest::mint`] would encode.

@@ -60,6 +60,17 @@ impl Failure {
         }
     }
 
+    /// The same failure with `prefix` before its message (e.g. an official code).
+    pub(crate) fn with_prefix(mut self, prefix: &str) -> Self {
+        self.message.insert_str(0, prefix);
+        self
+    }
+
+    /// The message printed on stderr.
+    pub(crate) fn message(&self) -> &str {
+        &self.message
+    }
+
     /// The class of this failure.
     #[allow(dead_code)]
     pub(crate) fn kind(&self) -> FailureKind {
@@ -69,7 +80,7 @@ impl Failure {
     /// Prints the message (if any) on stderr and returns the exit status.
     pub(crate) fn report(self) -> ExitCode {
         if !self.message.is_empty() {
-            eprintln!("multidrm: {}", self.message);
+            crate::output::warn(&self.message);
         }
         ExitCode::from(match self.kind {
             FailureKind::Input => 1,

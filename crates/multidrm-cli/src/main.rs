@@ -3,7 +3,9 @@
 
 mod cmd;
 mod failure;
+mod input;
 mod output;
+mod secret_arg;
 
 use std::process::ExitCode;
 
@@ -50,7 +52,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Before anything opens a file: a closed stdout must be seen as closed.
+    output::init();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
     // The demo provokes refusals on purpose (replay, wrong secret): keep its stderr quiet.
     // The server logs every request (info), as text or JSON.
     match &cli.command {
@@ -75,6 +82,19 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(),
+    }
+}
+
+/// Prints clap's help, version or usage error. Help and version go to stdout and succeed only
+/// if they were written; usage errors go to stderr (best effort) and exit 2.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    let printed = e.print();
+    if e.use_stderr() {
+        ExitCode::from(2)
+    } else if printed.is_ok() && output::stdout_open() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
     }
 }
 

@@ -322,6 +322,10 @@ impl Drop for Server {
 }
 
 fn serve() -> Server {
+    serve_with(&["entitlement", "serve"], "")
+}
+
+fn serve_with(command: &[&str], top: &str) -> Server {
     let dir = std::env::temp_dir().join(format!(
         "multidrm-entitlement-cli-{}-{:?}",
         std::process::id(),
@@ -342,6 +346,7 @@ heartbeat_seconds = 30
 content_url_template = "https://cdn.example.com/{{video_id}}/manifest.mpd"
 license_url = "https://drm-license.doverunner.com/ri/licenseManager.do"
 policy_file = "policy.json"
+{top}
 [doverunner]
 site_id = "TUTO"
 site_key = "lU5D8s3PWoLls3PWFWkClULlFWk5D8oC"
@@ -357,7 +362,8 @@ cors_origins = ["https://player.example.com"]
     let path = dir.join("entitlement.toml");
     std::fs::write(&path, config).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_multidrm"))
-        .args(["entitlement", "serve", "--config"])
+        .args(command)
+        .arg("--config")
         .arg(&path)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -478,4 +484,22 @@ fn serve_refuses_a_bad_configuration() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn serve_with_limit_keys_reports_health_and_stops_on_sigterm() {
+    let mut server = serve_with(
+        &["serve", "--log-format", "json"],
+        "header_timeout_seconds = 5\nidle_timeout_seconds = 30\nmax_connections = 64",
+    );
+    let get = |path: &str| reqwest::get(format!("http://{}{path}", server.addr));
+    assert_eq!(get("/healthz").await.unwrap().status().as_u16(), 200);
+    assert_eq!(get("/readyz").await.unwrap().status().as_u16(), 200);
+    let metrics = get("/metrics").await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("multidrm_open_connections"), "{metrics}");
+    let pid = server.child.id().to_string();
+    let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(status.success());
+    let exit = server.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
 }

@@ -233,6 +233,11 @@ fn wpt_init_data_with_its_key() {
     // The same boxes as hex (Shaka Packager's `--pssh` form).
     let hex =
         drm_policy::ids::hex_lower(&decode_base64(&fidelity("wpt_mp4_basic_init.b64")).unwrap());
+    let url_safe = fidelity("wpt_mp4_basic_init.b64")
+        .replace('+', "-")
+        .replace('/', "_")
+        .replace('=', "");
+    assert_eq!(decode_ok(&["pssh", "decode", &url_safe])["count"], 2);
     let again = decode_ok(&["pssh", "decode", &hex]);
     assert_eq!(again["count"], 2);
     assert_eq!(again["boxes"][0]["widevine"], v["boxes"][0]["widevine"]);

@@ -181,6 +181,72 @@ impl Sandbox {
     }
 }
 
+/// What the server's configuration says about the viewer and the license path.
+#[derive(Debug, Clone)]
+pub struct ProxySettings<'a> {
+    /// HS256 secret of the viewers' bearer JWTs (`[token_endpoint] jwt_hs256_secret`).
+    pub jwt_secret: &'a str,
+    /// Users entitled to every content id in `titles` (one `[[rules]]` table).
+    pub entitled_users: &'a [&'a str],
+    /// The content ids they may play.
+    pub titles: &'a [&'a str],
+    /// The page's origin, allowed by CORS.
+    pub page_origin: &'a str,
+}
+
+impl Sandbox {
+    /// A `multidrm serve` configuration whose `[license_proxy]` points at this sandbox's
+    /// license-server emulator (`license_url`, `clearkey_url`) with its test site's credentials.
+    ///
+    /// # Errors
+    /// The announce line lacks one of the fields.
+    pub fn proxy_config(&self, settings: &ProxySettings<'_>) -> Result<String, String> {
+        let field = |name: &str| self.process.field(name).map(|v| toml_string(&v));
+        let list = |items: &[&str]| {
+            let quoted: Vec<String> = items.iter().map(|i| toml_string(i)).collect();
+            format!("[{}]", quoted.join(", "))
+        };
+        Ok(format!(
+            r#"bind = "127.0.0.1:0"
+secret = "e2e-diva-shared-secret-not-used-by-the-browser"
+content_url_template = "http://127.0.0.1/media/{{video_id}}/manifest.mpd"
+license_url = {license_url}
+
+[doverunner]
+site_id = {site_id}
+site_key = {site_key}
+access_key = {access_key}
+
+[[rules]]
+users = {users}
+videos = {videos}
+
+[token_endpoint]
+jwt_hs256_secret = {jwt}
+cors_origins = {origins}
+
+[license_proxy]
+license_url = {license_url}
+clearkey_url = {clearkey_url}
+"#,
+            license_url = field("license_url")?,
+            clearkey_url = field("clearkey_url")?,
+            site_id = field("license_site_id")?,
+            site_key = field("license_site_key")?,
+            access_key = field("license_access_key")?,
+            users = list(settings.entitled_users),
+            videos = list(settings.titles),
+            jwt = toml_string(settings.jwt_secret),
+            origins = list(&[settings.page_origin]),
+        ))
+    }
+}
+
+/// A TOML basic string (JSON escaping is valid TOML for these values).
+fn toml_string(value: &str) -> String {
+    serde_json::Value::from(value).to_string()
+}
+
 /// `multidrm serve --config FILE`.
 #[derive(Debug)]
 pub struct Server {

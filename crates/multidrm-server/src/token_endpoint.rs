@@ -66,7 +66,8 @@ pub(crate) async fn handle(
 ) -> Response {
     let started = Instant::now();
     let response = match answer(&app, &headers, query).await {
-        Ok(r) | Err(r) => r,
+        Ok(r) => r,
+        Err(r) => *r,
     };
     let status = response.status().as_u16();
     app.metrics
@@ -75,8 +76,12 @@ pub(crate) async fn handle(
     response
 }
 
-/// An error answer (the `Err` side of every step).
-type Step<T> = Result<T, Response>;
+/// An error answer (the `Err` side of every step), boxed to keep the `Result` small.
+type Step<T> = Result<T, Box<Response>>;
+
+fn refuse(status: u16, code: &str, message: &str) -> Box<Response> {
+    Box::new(error(status, code, message))
+}
 
 async fn answer(
     app: &App,
@@ -92,19 +97,19 @@ async fn answer(
 /// The viewer's user id, or 401.
 async fn authenticate(app: &App, headers: &HeaderMap) -> Step<String> {
     let Some(auth) = app.viewer_auth.as_ref() else {
-        return Err(error(404, "not_found", "the token endpoint is off"));
+        return Err(refuse(404, "not_found", "the token endpoint is off"));
     };
     match auth.authenticate(headers, unix_now()).await {
         Ok(viewer) => Ok(viewer.user_id),
-        Err(AuthFailure::Missing) => Err(error(
+        Err(AuthFailure::Missing) => Err(refuse(
             401,
             "missing_token",
             "send Authorization: Bearer <JWT>",
         )),
-        Err(AuthFailure::Expired) => Err(error(401, "expired_token", "the JWT has expired")),
+        Err(AuthFailure::Expired) => Err(refuse(401, "expired_token", "the JWT has expired")),
         Err(AuthFailure::Invalid(why)) => {
             tracing::info!(reason = why, "viewer JWT refused");
-            Err(error(
+            Err(refuse(
                 401,
                 "invalid_token",
                 "the JWT is not valid for this service",
@@ -119,14 +124,14 @@ fn parse_query(
     query: Result<Query<TokenQuery>, QueryRejection>,
 ) -> Step<(String, DrmType)> {
     let Ok(Query(q)) = query else {
-        return Err(error(400, "invalid_request", "invalid query string"));
+        return Err(refuse(400, "invalid_request", "invalid query string"));
     };
     let content_id = q.content_id.unwrap_or_default();
     if content_id.is_empty()
         || content_id.chars().count() > MAX_CONTENT_ID_CHARS
         || content_id.chars().any(char::is_control)
     {
-        return Err(error(
+        return Err(refuse(
             400,
             "invalid_request",
             "content_id is required (at most 512 characters, no control characters)",
@@ -134,7 +139,7 @@ fn parse_query(
     }
     let drm_text = q.drm_type.unwrap_or_default();
     let Some(drm_type) = parse_drm_type(&drm_text, app.default_drm_type) else {
-        return Err(error(
+        return Err(refuse(
             400,
             "invalid_request",
             "drm_type must be widevine, playready, fairplay, ncg or wiseplay",
@@ -157,12 +162,12 @@ async fn decide(app: &App, user: String, content_id: &str, drm_type: DrmType) ->
         Ok(Decision::AllowAs { user_id }) => user_id,
         Ok(Decision::Deny { code, message }) => {
             tracing::info!(content_id = ?content_id, code = code.get(), "not entitled");
-            return Err(error(403, "not_entitled", &message));
+            return Err(refuse(403, "not_entitled", &message));
         }
-        Ok(_) => return Err(error(403, "not_entitled", "not entitled")),
+        Ok(_) => return Err(refuse(403, "not_entitled", "not entitled")),
         Err(_) => {
             app.metrics.upstream_error("entitler");
-            return Err(error(
+            return Err(refuse(
                 503,
                 "unavailable",
                 "the entitlement decision timed out",
@@ -170,7 +175,7 @@ async fn decide(app: &App, user: String, content_id: &str, drm_type: DrmType) ->
         }
     };
     if license_user.chars().any(char::is_control) {
-        return Err(error(
+        return Err(refuse(
             400,
             "invalid_request",
             "the user id contains control characters",
@@ -194,7 +199,7 @@ fn mint(app: &App, drm_type: DrmType, user: &str, content_id: &str) -> Step<Resp
         }
         Err(e) if e.code().is_some() => {
             tracing::warn!(error = ?e.to_string(), "cannot mint a license token");
-            Err(error(
+            Err(refuse(
                 400,
                 "invalid_request",
                 "cannot issue a license token for this user and content",
@@ -203,7 +208,7 @@ fn mint(app: &App, drm_type: DrmType, user: &str, content_id: &str) -> Step<Resp
         Err(e) => {
             app.metrics.upstream_error("minting");
             tracing::warn!(error = ?e.to_string(), "cannot mint a license token");
-            Err(error(
+            Err(refuse(
                 503,
                 "unavailable",
                 "cannot issue a license token now",

@@ -39,8 +39,7 @@ pub use ncp_policy_api::{
 #[cfg(feature = "entitlement")]
 pub use drm_entitlement::{
     Decision, DecisionFuture, EntitlementQuery, EntitlementRequest, Entitler, SharedSecret,
-    Verifier,
-    client::EntitlementClient,
+    Verifier, client::EntitlementClient,
 };
 #[cfg(feature = "entitlement")]
 pub use multidrm_server::{Server, ServerConfig};

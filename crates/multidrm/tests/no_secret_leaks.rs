@@ -666,8 +666,8 @@ fn ncp_endpoint_password_is_hidden() {
 
 #[test]
 fn entitlement_secret_and_config_are_hidden() {
-    use multidrm::multidrm_server::ServerConfig as ServiceConfig;
     use drm_entitlement::{SecretString, SharedSecret, Verifier};
+    use multidrm::multidrm_server::ServerConfig as ServiceConfig;
     let redis_password = "REDISpasswordCanaryLEAK";
     let jwt_secret = "JWTsecretCanaryLEAK-0123456789";
     let secrets = [ENT_SECRET, SITE_KEY, ACCESS_KEY, redis_password, jwt_secret];

@@ -11,7 +11,7 @@
 //! a signed request, and an answer whose signature is checked before anything is used.
 //!
 //! With less code of your own, the ready-made service mounts the same way:
-//! `Router::new().nest("/diva", EntitlementService::from_config(&config)?.router())` (rules or
+//! `multidrm_server::Server::from_config(&config)?.into_service()` (a `tower::Service`) (rules or
 //! an `Entitler` decide; it also answers oversized bodies with a signed "ko" and signs numbers
 //! the way each player platform reads them).
 //!

@@ -297,7 +297,13 @@ mod tests {
         for k in [A, B, C] {
             assert_eq!(g.record(k, at(1)), Ok(Freshness::Replayed));
         }
-        assert_eq!(g.fill(), Some(ReplayFill { entries: 3, capacity: 3 }));
+        assert_eq!(
+            g.fill(),
+            Some(ReplayFill {
+                entries: 3,
+                capacity: 3
+            })
+        );
     }
 
     #[test]

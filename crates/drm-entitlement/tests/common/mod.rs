@@ -150,30 +150,6 @@ pub async fn raw_chunked_post(
     (status, out[start..].to_vec())
 }
 
-/// Checks with `drm_token::inspect` that `token` is an acceptable DoveRunner license token for
-/// `user`, `cid` and `drm_type`: minted with the tests' site credentials (policy decrypts with
-/// the site key and is valid, hash matches with the access key, timestamp within 600 s).
-#[cfg(feature = "server")]
-pub fn assert_license_token(token: &str, user: &str, cid: &str, drm_type: &str) {
-    let site_key = drm_token::SiteKey::new(SITE_KEY).expect("site key");
-    let access_key = drm_token::AccessKey::new(ACCESS_KEY).expect("access key");
-    let options = drm_token::InspectOptions::new(drm_token::Timestamp::now())
-        .site_key(&site_key)
-        .access_key(&access_key);
-    let report = drm_token::inspect(token, &options).expect("a license token");
-    assert!(report.is_acceptable(), "{report:#?}");
-    let f = &report.fields;
-    assert_eq!(f.user_id.as_deref(), Some(user));
-    assert_eq!(f.cid.as_deref(), Some(cid));
-    assert_eq!(f.drm_type.as_deref(), Some(drm_type));
-    assert_eq!(f.site_id.as_deref(), Some(SITE_ID));
-    let policy = report.policy.as_ref().expect("policy checked");
-    assert!(
-        policy.decrypted && policy.violations.is_empty(),
-        "{policy:?}"
-    );
-}
-
 /// The tests' DoveRunner site (the public tutorial values).
 pub const SITE_ID: &str = "TUTO";
 /// Site key.

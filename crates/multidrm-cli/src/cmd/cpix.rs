@@ -4,7 +4,6 @@
 //! DRM, NCG with several keys, malformed XML…), 2 for usage errors (missing token, unreadable
 //! file), 3 when the KMS or the network fails.
 
-use std::io::Write;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
@@ -16,7 +15,9 @@ use drm_cpix::{ContentId, DrmSystem, ExportError, RequestError};
 use drm_policy::TrackType;
 
 use crate::failure::{CmdResult, Failure};
-use crate::output::{read_input, runtime};
+use crate::input;
+use crate::output::{self, runtime};
+use crate::secret_arg::KmsTokenArg;
 
 /// Subcommands of `multidrm cpix`.
 #[derive(Debug, Subcommand)]
@@ -94,9 +95,8 @@ pub(crate) struct GetArgs {
     /// The KMS endpoint; the token is appended to it.
     #[arg(long, default_value = DEFAULT_KMS_URL)]
     kms_url: String,
-    /// The KMS token (DoveRunner console → DRM settings).
-    #[arg(long, env = "DOVERUNNER_KMS_TOKEN", hide_env_values = true)]
-    kms_token: Option<String>,
+    #[command(flatten)]
+    kms_token: KmsTokenArg,
     /// Deadline of the whole call in seconds (connect, retries, the whole answer).
     #[arg(long, default_value_t = 60)]
     timeout: u64,
@@ -118,12 +118,16 @@ pub(crate) fn run(cmd: CpixCmd) -> CmdResult {
             let export = export_settings(&args.export)?;
             let request = match &args.request {
                 Some(path) => Some(
-                    CpixRequest::from_xml(&read_input(path)?)
-                        .map_err(|e| Failure::input(format!("{path}: {}", chain(&e))))?,
+                    CpixRequest::from_xml(&input::read_bytes(
+                        path,
+                        "--request",
+                        input::CPIX_LIMIT,
+                    )?)
+                    .map_err(|e| Failure::input(format!("{path}: {}", chain(&e))))?,
                 ),
                 None => None,
             };
-            let body = read_input(&args.file)?;
+            let body = input::read_bytes(&args.file, "the KMS response", input::CPIX_LIMIT)?;
             let response = match &request {
                 Some(r) => CpixResponse::parse_for_request(r, &body),
                 None => CpixResponse::parse(&body),
@@ -138,10 +142,14 @@ pub(crate) fn run(cmd: CpixCmd) -> CmdResult {
 fn get(args: GetArgs) -> CmdResult {
     let request = build_request(&args.request)?;
     let export = export_settings(&args.export)?;
-    let token = args.kms_token.as_deref().ok_or_else(|| {
-        Failure::usage("no KMS token: pass --kms-token or set DOVERUNNER_KMS_TOKEN")
+    let token = args.kms_token.resolve()?.ok_or_else(|| {
+        Failure::usage(format!(
+            "no KMS token: pass {}",
+            KmsTokenArg::SOURCES.describe()
+        ))
     })?;
     let token: KmsToken = token
+        .expose_secret()
         .parse()
         .map_err(|e| Failure::usage(format!("--kms-token: {e}")))?;
     let timeout = Duration::from_secs(args.timeout.max(1));
@@ -275,15 +283,15 @@ fn export_settings(args: &ExportArgs) -> Result<ExportSettings, Failure> {
 
 fn print_response(response: &CpixResponse, export: &ExportSettings) -> CmdResult {
     for w in response.warnings() {
-        eprintln!("multidrm: warning: {w}");
+        output::warn(format_args!("warning: {w}"));
     }
     if export.format == ExportFormat::Official
         && response.source() == KeySource::ContentKeyList
         && !response.keys().is_empty()
     {
-        eprintln!(
-            "multidrm: note: the response has no usage rules, so the official client's JSON lists \
-             no key (as the official client does); --format full lists them"
+        output::warn(
+            "note: the response has no usage rules, so the official client's JSON lists \
+             no key (as the official client does); --format full lists them",
         );
     }
     let text = response
@@ -296,8 +304,5 @@ fn print_response(response: &CpixResponse, export: &ExportSettings) -> CmdResult
 }
 
 fn write_out(text: &str) -> CmdResult {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|e| Failure::usage(format!("cannot write to stdout: {e}")))
+    output::write_stdout(text)
 }

@@ -5,8 +5,6 @@
 //! every number exactly as it was read (signatures cover the text of values, so `30.0` must not
 //! become `30`).
 
-use std::io::Write;
-
 use clap::{Args, Subcommand};
 use drm_entitlement::{
     EntitlementRequest, JsonObject, NullPolicy, NumberType, RenderProfile, Rendering, SharedSecret,
@@ -16,7 +14,9 @@ use drm_entitlement::{
 use serde_json::json;
 
 use crate::failure::{CmdResult, Failure, FailureKind};
-use crate::output::{print_json, read_input};
+use crate::input;
+use crate::output::{self, print_json};
+use crate::secret_arg::EntitlementSecretArg;
 
 /// Subcommands of `multidrm entitlement`.
 #[derive(Debug, Subcommand)]
@@ -37,9 +37,8 @@ pub(crate) enum EntitlementCmd {
 /// The shared secret and the input.
 #[derive(Debug, Args)]
 pub(crate) struct Common {
-    /// The DIVA shared secret.
-    #[arg(long, env = "MULTIDRM_ENTITLEMENT_SECRET", hide_env_values = true)]
-    secret: String,
+    #[command(flatten)]
+    secret: EntitlementSecretArg,
     /// Read the JSON body from FILE instead of stdin (`-`).
     #[arg(long, value_name = "FILE", default_value = "-")]
     input: String,
@@ -210,16 +209,18 @@ pub(crate) fn run(cmd: EntitlementCmd) -> CmdResult {
 }
 
 fn read_object(common: &Common) -> Result<JsonObject, Failure> {
-    let bytes = read_input(&common.input)?;
-    JsonObject::from_slice_limited(&bytes, 16 * 1024 * 1024)
+    let bytes = input::read_bytes(&common.input, "the message body", input::ENTITLEMENT_LIMIT)?;
+    JsonObject::from_slice_limited(&bytes, input::ENTITLEMENT_LIMIT)
         .map_err(|e| Failure::input(format!("the input is not a JSON object: {e}")))
 }
 
 fn print_line(text: &str) -> CmdResult {
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}")
-        .and_then(|()| out.flush())
-        .map_err(|e| Failure::usage(format!("cannot write to stdout: {e}")))
+    output::print_line(text)
+}
+
+/// The shared secret, from `--secret`, `--secret-file` or the environment.
+fn shared_secret(common: &Common) -> Result<SharedSecret, Failure> {
+    Ok(SharedSecret::new(common.secret.require()?.expose_secret()))
 }
 
 fn sign_request(a: SignRequestArgs) -> CmdResult {
@@ -230,7 +231,7 @@ fn sign_request(a: SignRequestArgs) -> CmdResult {
     }
     let mut req = EntitlementRequest::from(body);
     req.ensure_challenge().map_err(Failure::input)?;
-    let secret = SharedSecret::new(a.common.secret);
+    let secret = shared_secret(&a.common)?;
     let mut body = req.into_body();
     sign_request_in_place(&mut body, &secret, &rendering).map_err(Failure::input)?;
     print_line(&body.to_json_string())
@@ -238,7 +239,7 @@ fn sign_request(a: SignRequestArgs) -> CmdResult {
 
 fn verify_request_cmd(a: VerifyRequestArgs) -> CmdResult {
     let body = read_object(&a.common)?;
-    let secret = SharedSecret::new(a.common.secret);
+    let secret = shared_secret(&a.common)?;
     let challenge = body
         .get("Challenge")
         .and_then(|v| v.as_str())
@@ -270,7 +271,7 @@ fn verify_request_cmd(a: VerifyRequestArgs) -> CmdResult {
                 "challenge": challenge,
                 "message": message,
             }))?;
-            eprintln!("multidrm: invalid request signature: {error}");
+            output::warn(format_args!("invalid request signature: {error}"));
             Err(Failure::silent(FailureKind::Input))
         }
     }
@@ -279,7 +280,7 @@ fn verify_request_cmd(a: VerifyRequestArgs) -> CmdResult {
 fn sign_response(a: SignResponseArgs) -> CmdResult {
     let mut body = read_object(&a.common)?;
     let rendering = a.render.rendering()?;
-    let secret = SharedSecret::new(a.common.secret);
+    let secret = shared_secret(&a.common)?;
     sign_response_in_place(&mut body, &a.challenge, &secret, &rendering).map_err(Failure::input)?;
     print_line(&body.to_json_string())
 }
@@ -293,7 +294,7 @@ fn verify_response_cmd(a: VerifyResponseArgs) -> CmdResult {
         ints: a.ints,
     };
     let candidates = render.candidates(&body)?;
-    let secret = SharedSecret::new(a.common.secret);
+    let secret = shared_secret(&a.common)?;
     match verify_response(&body, &a.challenge, &secret, &candidates) {
         Ok(rendering) => {
             let message = response_message(&body, &rendering).ok();
@@ -316,7 +317,7 @@ fn verify_response_cmd(a: VerifyResponseArgs) -> CmdResult {
                 "error": error.to_string(),
                 "message": message,
             }))?;
-            eprintln!("multidrm: invalid response signature: {error}");
+            output::warn(format_args!("invalid response signature: {error}"));
             Err(Failure::silent(FailureKind::Input))
         }
     }

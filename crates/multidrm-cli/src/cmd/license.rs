@@ -23,7 +23,9 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::failure::{CmdResult, Failure};
-use crate::output::{print_json, read_input, runtime};
+use crate::input;
+use crate::output::{print_json, runtime};
+use crate::secret_arg::{AccessKeyArg, SiteKeyArg};
 
 /// Subcommands of `multidrm license`.
 #[derive(Debug, Subcommand)]
@@ -70,12 +72,10 @@ pub(crate) struct MintArgs {
     /// Site id (default: $DOVERUNNER_SITE_ID).
     #[arg(long, env = "DOVERUNNER_SITE_ID")]
     site_id: Option<String>,
-    /// Site key, 32 characters (default: $DOVERUNNER_SITE_KEY).
-    #[arg(long, env = "DOVERUNNER_SITE_KEY", hide_env_values = true)]
-    site_key: Option<String>,
-    /// Access key (default: $DOVERUNNER_ACCESS_KEY).
-    #[arg(long, env = "DOVERUNNER_ACCESS_KEY", hide_env_values = true)]
-    access_key: Option<String>,
+    #[command(flatten)]
+    site_key: SiteKeyArg,
+    #[command(flatten)]
+    access_key: AccessKeyArg,
     /// Policy JSON file (`-` for stdin); default `{"policy_version": 2}`.
     #[arg(long, value_name = "FILE|-", conflicts_with = "token")]
     policy: Option<String>,
@@ -231,18 +231,23 @@ fn token(args: &RequestArgs, drm: Drm) -> Result<LicenseToken, Failure> {
         ));
     };
     let missing = |what: &str| Failure::usage(format!("{what} is required to mint the token"));
+    let site_key = m
+        .site_key
+        .resolve()?
+        .ok_or_else(|| missing(&SiteKeyArg::SOURCES.describe()))?;
+    let access_key = m
+        .access_key
+        .resolve()?
+        .ok_or_else(|| missing(&AccessKeyArg::SOURCES.describe()))?;
     let creds = SiteCredentials::from_strs(
         m.site_id.as_deref().ok_or_else(|| missing("--site-id"))?,
-        m.site_key.as_deref().ok_or_else(|| missing("--site-key"))?,
-        m.access_key
-            .as_deref()
-            .ok_or_else(|| missing("--access-key"))?,
+        site_key.expose_secret(),
+        access_key.expose_secret(),
     )
     .map_err(Failure::input)?;
     let policy = match m.policy.as_deref() {
         Some(path) => {
-            let text = String::from_utf8(read_input(path)?)
-                .map_err(|_| Failure::input(format!("{path} is not UTF-8 text")))?;
+            let text = input::read_text(path, "--policy", input::POLICY_LIMIT)?;
             Policy::from_json(&text).map_err(Failure::input)?
         }
         None => Policy::new(),
@@ -291,7 +296,7 @@ fn upstream(
             ))),
         };
     };
-    let challenge = read_input(path)?;
+    let challenge = input::read_bytes(path, "--challenge", input::CHALLENGE_LIMIT)?;
     let token = token(args, drm)?;
     let meta = client_meta(args)?;
     let built = server

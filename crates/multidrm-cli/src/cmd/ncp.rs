@@ -21,7 +21,9 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::failure::{CmdResult, Failure};
-use crate::output::{print_json, read_input, runtime};
+use crate::input;
+use crate::output::{self, print_json, runtime};
+use crate::secret_arg::{NcpAccessKeyArg, NcpSecretKeyArg};
 
 /// Subcommands of `multidrm ncp`.
 #[derive(Debug, Subcommand)]
@@ -39,27 +41,30 @@ pub(crate) enum NcpCmd {
 /// Credentials, shared by `sign` and the API commands.
 #[derive(Debug, Args)]
 struct Credentials {
-    /// NCP access key id (or env NCP_ACCESS_KEY).
-    #[arg(long, env = "NCP_ACCESS_KEY", hide_env_values = true, global = true)]
-    access_key: Option<String>,
-    /// NCP secret key (or env NCP_SECRET_KEY).
-    #[arg(long, env = "NCP_SECRET_KEY", hide_env_values = true, global = true)]
-    secret_key: Option<String>,
+    #[command(flatten)]
+    access_key: NcpAccessKeyArg,
+    #[command(flatten)]
+    secret_key: NcpSecretKeyArg,
 }
 
 impl Credentials {
     fn keys(&self) -> Result<(AccessKey, SecretKey), Failure> {
+        let missing =
+            |what: &str, sources: String| Failure::usage(format!("missing {what}: pass {sources}"));
         let access = self
             .access_key
-            .as_deref()
+            .resolve()?
             .filter(|k| !k.is_empty())
-            .ok_or_else(|| Failure::usage("missing --access-key (or NCP_ACCESS_KEY)"))?;
+            .ok_or_else(|| missing("the access key", NcpAccessKeyArg::SOURCES.describe()))?;
         let secret = self
             .secret_key
-            .as_deref()
+            .resolve()?
             .filter(|k| !k.is_empty())
-            .ok_or_else(|| Failure::usage("missing --secret-key (or NCP_SECRET_KEY)"))?;
-        Ok((AccessKey::new(access), SecretKey::new(secret)))
+            .ok_or_else(|| missing("the secret key", NcpSecretKeyArg::SOURCES.describe()))?;
+        Ok((
+            AccessKey::new(access.expose_secret()),
+            SecretKey::new(secret.expose_secret()),
+        ))
     }
 }
 
@@ -426,8 +431,7 @@ fn sign(args: &SignArgs) -> CmdResult {
             "signature": headers.signature(),
         }));
     }
-    println!("{}", headers.signature());
-    Ok(())
+    output::print_line(headers.signature())
 }
 
 async fn policy(client: &Client, cmd: PolicyCmd) -> Result<Value, Failure> {
@@ -541,12 +545,12 @@ fn site_id(id: &str) -> Result<SiteId, Failure> {
 }
 
 fn policy_body(file: &str) -> Result<PolicyRequest, Failure> {
-    let bytes = read_input(file)?;
+    let bytes = input::read_bytes(file, "the policy body", input::NCP_BODY_LIMIT)?;
     PolicyRequest::from_json(&bytes).map_err(|e| Failure::input(format!("{file}: {e}")))
 }
 
 fn site_body(file: &str) -> Result<SiteRequest, Failure> {
-    let bytes = read_input(file)?;
+    let bytes = input::read_bytes(file, "the site body", input::NCP_BODY_LIMIT)?;
     SiteRequest::from_json(&bytes).map_err(|e| Failure::input(format!("{file}: {e}")))
 }
 
@@ -585,7 +589,7 @@ async fn stream_json<T: DeserializeOwned>(
     let write_failed = |e: std::io::Error| Failure::usage(format!("cannot write to stdout: {e}"));
     let mut written = 0u64;
     while let Some(page) = pages.next_page().await.map_err(|e| api_failure(&e))? {
-        let mut out = std::io::stdout().lock();
+        let mut out = output::stdout()?;
         for item in page.items {
             let text = serde_json::to_string_pretty(&render(item)?)
                 .map_err(|e| Failure::usage(format!("cannot render JSON: {e}")))?;
@@ -599,7 +603,7 @@ async fn stream_json<T: DeserializeOwned>(
         }
     }
     let total = serde_json::to_string(&pages.total()).unwrap_or_else(|_| "null".to_owned());
-    let mut out = std::io::stdout().lock();
+    let mut out = output::stdout()?;
     if written == 0 {
         writeln!(out, "{{\n  \"items\": [],\n  \"total\": {total}\n}}").map_err(write_failed)?;
     } else {

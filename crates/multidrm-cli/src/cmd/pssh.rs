@@ -11,7 +11,8 @@ use drm_policy::ids::{HexCase, decode_hex, hex_lower};
 use serde_json::{Map, Value, json};
 
 use crate::failure::{CmdResult, Failure};
-use crate::output::{print_json, read_input};
+use crate::input;
+use crate::output::{self, print_json};
 
 /// Subcommands of `multidrm pssh`.
 #[derive(Debug, Subcommand)]
@@ -33,8 +34,7 @@ pub(crate) fn run(cmd: PsshCmd) -> CmdResult {
     match cmd {
         PsshCmd::Decode { input, key } => {
             let text = if input == "-" {
-                String::from_utf8(read_input("-")?)
-                    .map_err(|_| Failure::input("stdin is not UTF-8 text"))?
+                input::read_text("-", "the PSSH text", input::PSSH_LIMIT)?
             } else {
                 input
             };
@@ -42,7 +42,7 @@ pub(crate) fn run(cmd: PsshCmd) -> CmdResult {
             let mut notes = Vec::new();
             let report = decode(text.trim(), key.as_ref(), &mut notes)?;
             for note in notes {
-                eprintln!("multidrm: warning: {note}");
+                output::warn(format_args!("warning: {note}"));
             }
             print_json(&report)
         }
@@ -79,6 +79,7 @@ fn decode(text: &str, key: Option<&[u8; 16]>, notes: &mut Vec<String>) -> Result
     let bytes = match hex {
         Some(bytes) => bytes,
         None => decode_base64(text)
+            .or_else(|e| decode_base64(&from_url_safe(text)).map_err(|_| e))
             .map_err(|e| Failure::input(format!("the input is not a base64 PSSH box: {e}")))?,
     };
     if bytes.get(4..8) == Some(b"pssh".as_slice()) {
@@ -186,6 +187,23 @@ fn scanned_json(b: &ScannedBox, key: Option<&[u8; 16]>, notes: &mut Vec<String>)
         }),
     );
     report
+}
+
+/// URL-safe base64 (`-`, `_`, padding optional) as standard base64.
+fn from_url_safe(text: &str) -> String {
+    let mut t: String = text
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    while t.len() % 4 != 0 {
+        t.push('=');
+    }
+    t
 }
 
 fn merge(target: &mut Value, extra: Value) {

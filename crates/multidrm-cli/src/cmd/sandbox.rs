@@ -61,7 +61,7 @@ pub(crate) fn run(args: SandboxArgs) -> CmdResult {
             .await
             .map_err(|e| Failure::usage(format!("cannot start the sandbox: {e}")))?;
         // One line, flushed, so scripts can read it as soon as the servers accept connections.
-        println!("{}", sandbox.announcement());
+        crate::output::announce(&sandbox.announcement().to_string())?;
         tokio::signal::ctrl_c()
             .await
             .map_err(|e| Failure::usage(format!("cannot wait for Ctrl-C: {e}")))?;

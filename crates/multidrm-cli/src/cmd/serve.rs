@@ -1,7 +1,6 @@
 //! `multidrm serve --config FILE` (and its alias `multidrm entitlement serve`): the HTTP server
 //! of `multidrm-server` — DIVA, the token endpoint, health, readiness and metrics.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -40,10 +39,8 @@ impl ServeArgs {
 }
 
 fn print_line(text: &str) -> CmdResult {
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}")
-        .and_then(|()| out.flush())
-        .map_err(|e| Failure::usage(format!("cannot write to stdout: {e}")))
+    // A server's announcement: a closed stdout is not an error (see `output::announce`).
+    crate::output::announce(text)
 }
 
 /// Runs the server until Ctrl-C or SIGTERM, then drains in-flight requests.

@@ -1,22 +1,25 @@
 //! `multidrm token …`: mint license tokens (one, or one per JSON line) and inspect tokens.
 //!
-//! Credentials come from `--site-id/--site-key/--access-key` or the environment
-//! (`DOVERUNNER_SITE_ID`, `DOVERUNNER_SITE_KEY`, `DOVERUNNER_ACCESS_KEY`; prefer the environment:
-//! command-line arguments are visible to other users of the machine). They are never printed.
+//! Credentials come from `--site-id`, `--site-key[-file]`, `--access-key[-file]` or the
+//! environment (`DOVERUNNER_SITE_ID`, `DOVERUNNER_SITE_KEY`, `DOVERUNNER_ACCESS_KEY`; prefer the
+//! files or the environment: command-line arguments are visible to other users of the machine).
+//! They are never printed.
 
-use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 
 use clap::{Args, Subcommand, ValueEnum};
 use drm_policy::{JsonStyle, Policy};
 use drm_token::batch::{BatchDefaults, BatchIssuer, MAX_LINE_BYTES};
-use drm_token::inspect::{InspectOptions, MAX_TOKEN_BYTES, inspect};
+use drm_token::inspect::{InspectOptions, inspect};
 use drm_token::{
     AccessKey, DrmType, PreparedPolicy, ResponseFormat, SiteCredentials, SiteKey, Timestamp,
     TokenError, TokenRequest,
 };
 
 use crate::failure::{CmdResult, Failure, FailureKind};
-use crate::output::read_input;
+use crate::input;
+use crate::output;
+use crate::secret_arg::{AccessKeyArg, SiteKeyArg};
 
 /// Subcommands of `multidrm token`.
 #[derive(Debug, Subcommand)]
@@ -51,12 +54,10 @@ pub(crate) struct CredentialArgs {
     /// Site id (default: $DOVERUNNER_SITE_ID).
     #[arg(long, env = "DOVERUNNER_SITE_ID")]
     site_id: Option<String>,
-    /// Site key, 32 characters (default: $DOVERUNNER_SITE_KEY).
-    #[arg(long, env = "DOVERUNNER_SITE_KEY", hide_env_values = true)]
-    site_key: Option<String>,
-    /// Access key (default: $DOVERUNNER_ACCESS_KEY).
-    #[arg(long, env = "DOVERUNNER_ACCESS_KEY", hide_env_values = true)]
-    access_key: Option<String>,
+    #[command(flatten)]
+    site_key: SiteKeyArg,
+    #[command(flatten)]
+    access_key: AccessKeyArg,
 }
 
 /// `multidrm token issue`.
@@ -99,12 +100,12 @@ pub(crate) struct IssueArgs {
 pub(crate) struct InspectArgs {
     /// The token (`-` to read it from stdin).
     token: String,
-    /// Site key to decrypt the policy (default: $DOVERUNNER_SITE_KEY).
-    #[arg(long, env = "DOVERUNNER_SITE_KEY", hide_env_values = true)]
-    site_key: Option<String>,
-    /// Access key to check the hash (default: $DOVERUNNER_ACCESS_KEY).
-    #[arg(long, env = "DOVERUNNER_ACCESS_KEY", hide_env_values = true)]
-    access_key: Option<String>,
+    /// Site key to decrypt the policy.
+    #[command(flatten)]
+    site_key: SiteKeyArg,
+    /// Access key to check the hash.
+    #[command(flatten)]
+    access_key: AccessKeyArg,
     /// The time to compute the token's age at, yyyy-MM-ddTHH:mm:ssZ (default: now).
     #[arg(long)]
     now: Option<String>,
@@ -130,8 +131,7 @@ struct InspectOutput<'a> {
 pub(crate) fn print_ordered<T: serde::Serialize>(value: &T) -> CmdResult {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| Failure::usage(format!("cannot render JSON: {e}")))?;
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}").map_err(|e| Failure::usage(format!("cannot write to stdout: {e}")))
+    output::print_line(&text)
 }
 
 /// Runs `multidrm token …`.
@@ -182,9 +182,14 @@ fn parse_response_format(text: Option<&str>) -> Result<ResponseFormat, Failure> 
 
 /// Reads `--policy` (file or stdin) as UTF-8 text, checking it reads as a valid policy.
 fn read_policy(path: &str) -> Result<(String, Policy), Failure> {
-    let bytes = read_input(path)?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| Failure::input(format!("code 2001: {path} is not UTF-8 text")))?;
+    let text = input::read_text(path, "--policy", input::POLICY_LIMIT).map_err(|e| {
+        // Too large or not text: the Java sample's "json parser error".
+        if e.kind() == FailureKind::Input {
+            e.with_prefix("code 2001: ")
+        } else {
+            e
+        }
+    })?;
     let policy =
         Policy::from_json(&text).map_err(|e| Failure::input(policy_lines(e.violations())))?;
     Ok((text, policy))
@@ -193,28 +198,27 @@ fn read_policy(path: &str) -> Result<(String, Policy), Failure> {
 /// Credentials for a single token: a missing one is a usage error (exit 2), an invalid one is
 /// rejected input with its code (exit 1).
 fn credentials(args: &CredentialArgs) -> Result<SiteCredentials, Failure> {
-    let missing = |code: u16, what: &str, flag: &str, env: &str| {
-        Failure::usage(format!(
-            "code {code}: {what} is required: pass {flag} or set {env}"
-        ))
+    let missing = |code: u16, what: &str, sources: &str| {
+        Failure::usage(format!("code {code}: {what} is required: pass {sources}"))
     };
     let site_id = args
         .site_id
         .as_deref()
-        .ok_or_else(|| missing(1002, "the site id", "--site-id", "DOVERUNNER_SITE_ID"))?;
-    let access_key = args.access_key.as_deref().ok_or_else(|| {
-        missing(
-            1003,
-            "the access key",
-            "--access-key",
-            "DOVERUNNER_ACCESS_KEY",
-        )
-    })?;
+        .ok_or_else(|| missing(1002, "the site id", "--site-id or set DOVERUNNER_SITE_ID"))?;
+    let access_key = args
+        .access_key
+        .resolve()?
+        .ok_or_else(|| missing(1003, "the access key", &AccessKeyArg::SOURCES.describe()))?;
     let site_key = args
         .site_key
-        .as_deref()
-        .ok_or_else(|| missing(1004, "the site key", "--site-key", "DOVERUNNER_SITE_KEY"))?;
-    SiteCredentials::from_strs(site_id, site_key, access_key).map_err(|e| rejected(&e))
+        .resolve()?
+        .ok_or_else(|| missing(1004, "the site key", &SiteKeyArg::SOURCES.describe()))?;
+    SiteCredentials::from_strs(
+        site_id,
+        site_key.expose_secret(),
+        access_key.expose_secret(),
+    )
+    .map_err(|e| rejected(&e))
 }
 
 fn issue_one(args: IssueArgs) -> CmdResult {
@@ -241,8 +245,7 @@ fn issue_one(args: IssueArgs) -> CmdResult {
     let token = request
         .mint(&creds, &prepared, timestamp)
         .map_err(|e| rejected(&e))?;
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{token}").map_err(|e| Failure::usage(format!("cannot write to stdout: {e}")))
+    output::print_line(&token.to_string())
 }
 
 fn issue_batch(args: IssueArgs) -> CmdResult {
@@ -250,37 +253,27 @@ fn issue_batch(args: IssueArgs) -> CmdResult {
     let mut defaults = BatchDefaults {
         drm_type: args.drm_type.as_deref().map(parse_drm_type).transpose()?,
         site_id: args.credentials.site_id.clone(),
-        site_key: args.credentials.site_key.clone().map(Into::into),
-        access_key: args.credentials.access_key.clone().map(Into::into),
+        site_key: args.credentials.site_key.resolve()?,
+        access_key: args.credentials.access_key.resolve()?,
         policy: None,
         response_format: parse_response_format(args.response_format.as_deref())?,
         key_rotation: args.key_rotation.unwrap_or(false),
         timestamp: args.timestamp.as_deref().map(parse_timestamp).transpose()?,
         style: args.json_style.into(),
     };
+    if path == "-" {
+        // Reserved first, so that `--policy -` is refused before anything is read.
+        input::claim_stdin("--batch")?;
+    }
     if let Some(policy_path) = args.policy.as_deref() {
-        if policy_path == "-" && path == "-" {
-            return Err(Failure::usage(
-                "--policy - and --batch - cannot both read stdin",
-            ));
-        }
         // A bad default policy would fail every line: reject it once, up front.
         defaults.policy = Some(read_policy(policy_path)?.0.into());
     }
-    let input: Box<dyn Read> = if path == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        Box::new(
-            std::fs::File::open(&path)
-                .map_err(|e| Failure::usage(format!("cannot read {path}: {e}")))?,
-        )
-    };
-    let mut reader = BufReader::with_capacity(1 << 18, input);
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 18, stdout.lock());
+    let mut reader = input::open_lines(&path, "--batch")?;
+    let mut out = BufWriter::with_capacity(1 << 18, output::stdout()?);
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
-    let write_failed = |e: std::io::Error| Failure::usage(format!("cannot write to stdout: {e}"));
+    let write_failed = |e: std::io::Error| output::stdout_failure(&e);
 
     let mut issuer = BatchIssuer::new(defaults);
     let mut line = Vec::with_capacity(4096);
@@ -288,7 +281,7 @@ fn issue_batch(args: IssueArgs) -> CmdResult {
     let mut failures = 0u64;
     loop {
         line.clear();
-        let complete = read_line(&mut reader, &mut line)
+        let complete = input::read_line(&mut reader, &mut line, MAX_LINE_BYTES)
             .map_err(|e| Failure::usage(format!("cannot read {path}: {e}")))?;
         let Some(too_long) = complete else { break };
         number += 1;
@@ -332,68 +325,22 @@ fn issue_batch(args: IssueArgs) -> CmdResult {
     Ok(())
 }
 
-/// Reads one line (without its `\n`) into `line`, keeping at most [`MAX_LINE_BYTES`] + 1 bytes
-/// of it. `None` at the end of input; `Some(true)` when the line was longer than the limit.
-fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Result<Option<bool>> {
-    let mut any = false;
-    let mut too_long = false;
-    loop {
-        let available = match reader.fill_buf() {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if available.is_empty() {
-            return Ok(any.then_some(too_long));
-        }
-        any = true;
-        let (chunk, done) = match memchr_newline(available) {
-            Some(i) => (&available[..i], Some(i + 1)),
-            None => (available, None),
-        };
-        if !too_long {
-            let room = MAX_LINE_BYTES + 1 - line.len();
-            if chunk.len() > room {
-                too_long = true;
-                line.clear();
-            } else {
-                line.extend_from_slice(chunk);
-            }
-        }
-        let used = done.unwrap_or(available.len());
-        reader.consume(used);
-        if done.is_some() {
-            return Ok(Some(too_long));
-        }
-    }
-}
-
-fn memchr_newline(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'\n')
-}
-
 fn inspect_token(args: InspectArgs) -> CmdResult {
     let token = if args.token == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .lock()
-            .take(MAX_TOKEN_BYTES as u64 + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| Failure::usage(format!("cannot read stdin: {e}")))?;
-        String::from_utf8(buf).map_err(|_| Failure::input("the token is not text"))?
+        input::read_text("-", "the token", input::TOKEN_LIMIT)?
     } else {
         args.token.clone()
     };
     let site_key = args
         .site_key
-        .as_deref()
-        .map(SiteKey::new)
+        .resolve()?
+        .map(|k| SiteKey::new(k.expose_secret()))
         .transpose()
         .map_err(|e| rejected(&e))?;
     let access_key = args
         .access_key
-        .as_deref()
-        .map(AccessKey::new)
+        .resolve()?
+        .map(|k| AccessKey::new(k.expose_secret()))
         .transpose()
         .map_err(|e| rejected(&e))?;
     let now = match args.now.as_deref() {

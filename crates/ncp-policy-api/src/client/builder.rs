@@ -23,13 +23,9 @@ pub struct ClientBuilder {
     access_key: AccessKey,
     secret_key: SecretKey,
     region: String,
-    connect_timeout: Duration,
-    read_timeout: Duration,
-    timeout: Duration,
+    http: drm_http::ClientBuilder,
     retry: RetryPolicy,
     clock: Arc<dyn Clock>,
-    user_agent: String,
-    max_response_bytes: usize,
 }
 
 impl ClientBuilder {
@@ -41,13 +37,14 @@ impl ClientBuilder {
             access_key,
             secret_key,
             region: DEFAULT_REGION_CODE.to_owned(),
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            read_timeout: DEFAULT_READ_TIMEOUT,
-            timeout: DEFAULT_TIMEOUT,
+            http: HttpClient::builder()
+                .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+                .read_timeout(DEFAULT_READ_TIMEOUT)
+                .deadline(DEFAULT_TIMEOUT)
+                .body_limit(DEFAULT_MAX_RESPONSE_BYTES)
+                .user_agent(concat!("ncp-policy-api/", env!("CARGO_PKG_VERSION"))),
             retry: RetryPolicy::default(),
             clock: Arc::new(SystemClock),
-            user_agent: concat!("ncp-policy-api/", env!("CARGO_PKG_VERSION")).to_owned(),
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -70,13 +67,13 @@ impl ClientBuilder {
 
     /// Connect timeout.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.http = self.http.connect_timeout(timeout);
         self
     }
 
     /// Read timeout: the longest wait for the response head or for any piece of the body.
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
-        self.read_timeout = timeout;
+        self.http = self.http.read_timeout(timeout);
         self
     }
 
@@ -84,7 +81,7 @@ impl ClientBuilder {
     /// A server drip-feeding its answer cannot keep a call alive past it; each page of a
     /// [`super::Paginator`] is one call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.http = self.http.deadline(timeout);
         self
     }
 
@@ -102,13 +99,13 @@ impl ClientBuilder {
 
     /// The `User-Agent` header.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
+        self.http = self.http.user_agent(user_agent);
         self
     }
 
     /// Largest response body accepted (default 8 MiB).
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.max_response_bytes = limit;
+        self.http = self.http.body_limit(limit);
         self
     }
 
@@ -122,16 +119,9 @@ impl ClientBuilder {
         let base = BaseUrl::parse(&self.endpoint).map_err(|e| Error::Config {
             message: format!("the endpoint: {e}"),
         })?;
-        let http = HttpClient::builder()
-            .connect_timeout(self.connect_timeout)
-            .read_timeout(self.read_timeout)
-            .deadline(self.timeout)
-            .body_limit(self.max_response_bytes)
-            .user_agent(self.user_agent)
-            .build()
-            .map_err(|e| Error::Config {
-                message: format!("cannot initialise the HTTP client: {e}"),
-            })?;
+        let http = self.http.build().map_err(|e| Error::Config {
+            message: format!("cannot initialise the HTTP client: {e}"),
+        })?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,

@@ -1,10 +1,10 @@
 //! Demo section: a DIVA player against the entitlement service, over loopback.
 
 use drm_entitlement::client::EntitlementClient;
-use multidrm_server::{Server, ServerConfig};
 use drm_entitlement::{EntitlementRequest, EntitlementResponse, ResponseStatus, SharedSecret};
 use drm_token::Timestamp;
 use drm_token::inspect::{InspectOptions, TimeStatus, inspect};
+use multidrm_server::{Server, ServerConfig};
 
 use super::report::{Report, shorten};
 use super::token::{
