@@ -123,7 +123,7 @@ pub fn proxy_table(sb: &Sandbox) -> String {
 
 impl Env {
     pub async fn start() -> Self {
-        Self::custom(&TEST_SITE, |sb| proxy_table(sb), |s| s).await
+        Self::custom(&TEST_SITE, proxy_table, |s| s).await
     }
 
     pub async fn custom(
