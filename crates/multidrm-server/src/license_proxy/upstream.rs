@@ -9,7 +9,7 @@ use drm_license::ncp::NcpLicenseError;
 use drm_license::response::{CertificateForm, read_certificate, read_license};
 use drm_license::{
     ClientMeta, Drm, License, LicenseClient, LicenseServer, LicenseToken, NcpLicenseClient,
-    RequestOptions, ResponseError, ResponseFormat,
+    PlayReadyStyle, RequestOptions, ResponseError, ResponseFormat,
 };
 use ncp_policy_api::DrmToken;
 
@@ -155,7 +155,10 @@ impl Upstream {
         // (connection refused) is retried by the client's default policy.
         match config.upstream {
             UpstreamKind::Doverunner => {
+                // Challenges are forwarded byte for byte (§7.2 rule 4), labelled as the
+                // official proxies label them; a PlayReady key message is not unwrapped here.
                 let options = RequestOptions::default()
+                    .playready(PlayReadyStyle::OctetStream)
                     .token_header(&config.token_header)
                     .map_err(|e| invalid("license_proxy.token_header", e.to_string()))?;
                 let client = LicenseClient::new(http, server(config)?).with_options(options);
