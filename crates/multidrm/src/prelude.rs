@@ -47,7 +47,7 @@ pub use drm_entitlement::{
 pub use multidrm_server::{Server, ServerConfig};
 
 // License requests and the license client.
-#[cfg(feature = "license")]
-pub use drm_license::{Drm, LicenseClient, LicenseServer, LicenseToken};
 #[cfg(all(feature = "license", feature = "ncp"))]
 pub use drm_license::NcpLicenseClient;
+#[cfg(feature = "license")]
+pub use drm_license::{Drm, LicenseClient, LicenseServer, LicenseToken};

@@ -864,7 +864,13 @@ fn license_token_and_proxy_ncp_keys_are_hidden() {
     let token = "LICENSEtokenCanaryLEAK-0123456789";
     debug_hides("LicenseToken", &LicenseToken::new(token), &[token]);
 
-    let secrets = [ENT_SECRET, SITE_KEY, ACCESS_KEY, NCP_ACCESS_KEY, NCP_SECRET_KEY];
+    let secrets = [
+        ENT_SECRET,
+        SITE_KEY,
+        ACCESS_KEY,
+        NCP_ACCESS_KEY,
+        NCP_SECRET_KEY,
+    ];
     let text = format!(
         r#"
 bind = "127.0.0.1:0"
