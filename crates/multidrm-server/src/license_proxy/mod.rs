@@ -185,7 +185,12 @@ pub(crate) struct ProxyQuery {
 }
 
 /// An error answer (the `Err` side of every step).
-type Step<T> = Result<T, Response>;
+type Step<T> = Result<T, Box<Response>>;
+
+/// A JSON error answer for the `Err` side of a [`Step`].
+fn refuse(status: u16, code: &str, message: &str) -> Box<Response> {
+    Box::new(error(status, code, message))
+}
 
 /// Counts and logs one answer.
 fn finish(app: &App, drm: Drm, started: Instant, response: Response, server_code: u32) -> Response {
@@ -205,7 +210,7 @@ fn finish(app: &App, drm: Drm, started: Instant, response: Response, server_code
 fn proxy_of(app: &App) -> Step<&LicenseProxy> {
     app.license_proxy
         .as_ref()
-        .ok_or_else(|| error(404, "not_found", "the license proxy is off"))
+        .ok_or_else(|| refuse(404, "not_found", "the license proxy is off"))
 }
 
 async fn license(
@@ -265,7 +270,7 @@ async fn serve_license(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Response, Refusal> {
-    let no_code = |r: Response| (r, 0);
+    let no_code = |r: Box<Response>| (*r, 0);
     let proxy = proxy_of(app).map_err(no_code)?;
     let user = authenticate(app, headers).await.map_err(no_code)?;
     let content_id = content_id(query).map_err(no_code)?;
@@ -314,7 +319,12 @@ fn refused(app: &App, drm: Drm, failure: &Failure) -> Refusal {
     match failure {
         Failure::Transport(e) => {
             app.metrics.upstream_error("license_server");
-            tracing::warn!(drm = drm.as_str(), error = ?e.to_string(), "license server unreachable");
+            tracing::warn!(
+                drm = drm.as_str(),
+                attempts = e.attempts(),
+                error = ?e.to_string(),
+                "license server unreachable"
+            );
         }
         Failure::Response(e) => {
             tracing::info!(drm = drm.as_str(), error = ?e.to_string(), "license server refused");
@@ -327,7 +337,7 @@ fn refused(app: &App, drm: Drm, failure: &Failure) -> Refusal {
 /// The viewer's user id (JWT `sub`), or 401.
 async fn authenticate(app: &App, headers: &HeaderMap) -> Step<String> {
     let Some(auth) = app.viewer_auth.as_ref() else {
-        return Err(error(
+        return Err(refuse(
             404,
             "not_found",
             "viewer authentication is not configured",
@@ -335,15 +345,15 @@ async fn authenticate(app: &App, headers: &HeaderMap) -> Step<String> {
     };
     match auth.authenticate(headers, unix_now()).await {
         Ok(viewer) => Ok(viewer.user_id),
-        Err(AuthFailure::Missing) => Err(error(
+        Err(AuthFailure::Missing) => Err(refuse(
             401,
             "missing_token",
             "send Authorization: Bearer <JWT>",
         )),
-        Err(AuthFailure::Expired) => Err(error(401, "expired_token", "the JWT has expired")),
+        Err(AuthFailure::Expired) => Err(refuse(401, "expired_token", "the JWT has expired")),
         Err(AuthFailure::Invalid(why)) => {
             tracing::info!(reason = why, "viewer JWT refused by the license proxy");
-            Err(error(
+            Err(refuse(
                 401,
                 "invalid_token",
                 "the JWT is not valid for this service",
@@ -358,7 +368,7 @@ fn content_id(query: &ProxyQuery) -> Step<String> {
         || id.chars().count() > MAX_CONTENT_ID_CHARS
         || id.chars().any(char::is_control)
     {
-        return Err(error(
+        return Err(refuse(
             400,
             "invalid_request",
             "content_id is required (at most 512 characters, no control characters)",
@@ -389,12 +399,12 @@ async fn entitle(
         Ok(Decision::AllowAs { user_id }) => user_id,
         Ok(Decision::Deny { code, message }) => {
             tracing::info!(content_id = ?content_id, code = code.get(), "license refused: not entitled");
-            return Err(error(403, "not_entitled", &message));
+            return Err(refuse(403, "not_entitled", &message));
         }
-        Ok(_) => return Err(error(403, "not_entitled", "not entitled")),
+        Ok(_) => return Err(refuse(403, "not_entitled", "not entitled")),
         Err(_) => {
             app.metrics.upstream_error("entitler");
-            return Err(error(
+            return Err(refuse(
                 503,
                 "unavailable",
                 "the entitlement decision timed out",
@@ -402,7 +412,7 @@ async fn entitle(
         }
     };
     if license_user.chars().any(char::is_control) {
-        return Err(error(
+        return Err(refuse(
             400,
             "invalid_request",
             "the user id contains control characters",
@@ -416,14 +426,14 @@ async fn read_challenge(proxy: &LicenseProxy, drm: Drm, body: Body) -> Step<Vec<
     let bytes = axum::body::to_bytes(body, proxy.max_challenge)
         .await
         .map_err(|_| {
-            error(
+            refuse(
                 413,
                 "challenge_too_large",
                 &format!("the challenge exceeds {} bytes", proxy.max_challenge),
             )
         })?;
     if bytes.is_empty() && drm != Drm::ClearKey {
-        return Err(error(
+        return Err(refuse(
             400,
             "invalid_request",
             "the request body (the CDM challenge) is empty",
@@ -439,9 +449,9 @@ fn client_meta(headers: &HeaderMap) -> Step<Option<ClientMeta>> {
     };
     let text = value
         .to_str()
-        .map_err(|_| error(400, "invalid_request", "pallycon-client-meta is not text"))?;
+        .map_err(|_| refuse(400, "invalid_request", "pallycon-client-meta is not text"))?;
     ClientMeta::from_header_value(text).map(Some).map_err(|e| {
-        error(
+        refuse(
             400,
             "invalid_request",
             &format!("pallycon-client-meta: {e}"),
@@ -470,7 +480,7 @@ fn mint(
         Ok(minted) => Ok(Some(LicenseToken::new(minted.token.as_str()))),
         Err(e) => {
             tracing::warn!(error = ?e.to_string(), "cannot mint a license token");
-            Err(error(
+            Err(refuse(
                 400,
                 "invalid_request",
                 "cannot issue a license token for this user and content",
@@ -486,7 +496,7 @@ async fn ncg_server_info(
     let started = Instant::now();
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let response = match (proxy_of(&app), query.mode.as_deref()) {
-        (Err(r), _) => r,
+        (Err(r), _) => *r,
         (Ok(proxy), Some("getserverinfo")) => match proxy.upstream.ncg_server_info().await {
             Ok(body) => answer::bytes_response("application/octet-stream", body),
             Err(f) => refused(&app, Drm::Ncg, &f).0,
@@ -503,7 +513,7 @@ async fn ncg_server_info(
 async fn certificate(app: &App, drm: Drm, which: Certificate) -> Response {
     let started = Instant::now();
     let response = match proxy_of(app) {
-        Err(r) => r,
+        Err(r) => *r,
         Ok(proxy) => match proxy
             .upstream
             .certificate(which, app.issuer.site_id())

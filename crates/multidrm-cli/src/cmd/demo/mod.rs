@@ -7,6 +7,7 @@
 
 mod cpix;
 mod entitlement;
+mod license;
 mod ncp;
 mod report;
 mod token;
@@ -46,5 +47,6 @@ async fn networked(report: &mut Report, sandbox: &Sandbox) -> CmdResult {
     cpix::run(report, sandbox).await?;
     ncp::run(report, sandbox).await?;
     entitlement::run(report).await?;
+    license::run(report, sandbox).await?;
     Ok(())
 }
