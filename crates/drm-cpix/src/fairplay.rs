@@ -267,7 +267,7 @@ mod tests {
     fn empty_cmaf_box_bytes() {
         let bytes = empty_cmaf_pssh().to_bytes().unwrap();
         assert_eq!(
-            drm_policy::ids::hex_lower(&bytes),
+            drm_policy::hex::encode_lower(&bytes),
             "000000207073736800000000\
              29701fe43cc74a348c5bae90c7439a4700000000"
         );

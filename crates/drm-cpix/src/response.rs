@@ -205,7 +205,7 @@ impl KeyInfo {
 
     /// The IV as lower-case hex.
     pub fn iv_hex(&self) -> Option<String> {
-        self.iv.as_ref().map(|iv| drm_policy::ids::hex_lower(iv))
+        self.iv.as_ref().map(|iv| drm_policy::hex::encode_lower(iv))
     }
 }
 
@@ -233,7 +233,7 @@ pub(crate) fn parse_uuid_text(text: &str) -> Option<KeyId> {
     if hex.len() != 32 {
         return None;
     }
-    drm_policy::ids::decode_hex(&hex, drm_policy::ids::HexCase::Any)
+    drm_policy::hex::decode(&hex, drm_policy::hex::HexCase::Any)
         .and_then(|b| <[u8; 16]>::try_from(b).ok())
         .map(KeyId::from_bytes)
 }

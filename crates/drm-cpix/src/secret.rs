@@ -5,11 +5,23 @@
 
 use std::fmt;
 
+use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-/// A content key (the `pskc:PlainValue` of a `cpix:ContentKey`), normally 16 bytes.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+/// A content key (the `pskc:PlainValue` of a `cpix:ContentKey`), normally 16 bytes; any length
+/// is kept (a KMS may answer otherwise), so this is not `drm_policy::ContentKey` (16 bytes).
+/// Compared in constant time in its contents.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct ContentKey(Vec<u8>);
+
+impl PartialEq for ContentKey {
+    /// Constant time in the contents (the length is not secret).
+    fn eq(&self, other: &Self) -> bool {
+        self.0.ct_eq(&other.0).into()
+    }
+}
+
+impl Eq for ContentKey {}
 
 impl ContentKey {
     /// Wraps key bytes.
@@ -57,6 +69,9 @@ mod tests {
         let k = ContentKey::new(vec![0x42; 16]);
         assert_eq!(format!("{k:?}"), "ContentKey([redacted])");
         assert_eq!(k.as_aes128(), Some([0x42; 16]));
+        assert!(k == ContentKey::new(vec![0x42; 16]));
+        assert!(k != ContentKey::new(vec![0x43; 16]));
+        assert!(k != ContentKey::new(vec![0x42; 15]));
         let t = SecretText::new("c2VjcmV0");
         assert_eq!(format!("{t:?}"), "SecretString([redacted])");
         assert_eq!(t.expose_secret(), "c2VjcmV0");

@@ -239,25 +239,13 @@ macro_rules! value_from_int {
 }
 value_from_int!(i8, i16, i32, i64, u8, u16, u32, u64, usize, isize);
 
-/// Writes `s` as a JSON string literal (the escaping of `serde_json`).
+/// Writes `s` as a JSON string literal, escaped by `serde_json` itself (`"`, `\\`, control
+/// characters; `/` and non-ASCII text kept).
 fn write_json_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
-        }
+    // Serializing a `&str` into a string cannot fail.
+    if let Ok(literal) = serde_json::to_string(s) {
+        out.push_str(&literal);
     }
-    out.push('"');
 }
 
 /// A flat JSON object: keys in their received order, values verbatim, no duplicate keys.

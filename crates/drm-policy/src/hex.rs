@@ -65,6 +65,12 @@ fn nibble(c: u8, case: HexCase) -> Option<u8> {
     }
 }
 
+/// The byte of two hex digits (`high`, then `low`); `None` when either is not a digit of
+/// `case`.
+pub fn decode_pair(high: u8, low: u8, case: HexCase) -> Option<u8> {
+    Some(nibble(high, case)? << 4 | nibble(low, case)?)
+}
+
 /// Decodes hex text into `out`, which must be exactly half as long as `text`; `None` on a
 /// length mismatch or a digit outside `case` (`out` may then hold part of the value).
 pub fn decode_to_slice(text: &str, case: HexCase, out: &mut [u8]) -> Option<()> {
@@ -73,7 +79,7 @@ pub fn decode_to_slice(text: &str, case: HexCase, out: &mut [u8]) -> Option<()> 
         return None;
     }
     for (slot, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
-        *slot = nibble(pair[0], case)? << 4 | nibble(pair[1], case)?;
+        *slot = decode_pair(pair[0], pair[1], case)?;
     }
     Some(())
 }
@@ -106,6 +112,8 @@ mod tests {
         assert_eq!(decode("", HexCase::Any), Some(vec![]));
         assert_eq!(decode_array::<2>("0aff00", HexCase::Any), None);
         assert_eq!(decode_array::<1>("g0", HexCase::Any), None);
+        assert_eq!(decode_pair(b'F', b'0', HexCase::Any), Some(0xf0));
+        assert_eq!(decode_pair(b'F', b'0', HexCase::Lower), None);
         let long: Vec<u8> = (0..=255).collect();
         let text = encode_lower(&long);
         assert_eq!(decode(&text, HexCase::Lower), Some(long.clone()));

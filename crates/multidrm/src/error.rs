@@ -6,7 +6,8 @@
 
 /// Any error of the multidrm crates enabled by the build's features.
 ///
-/// Variants exist only with their feature (`token`, `cpix`, `ncp`, `entitlement`); more may be
+/// Variants exist only with their feature (`token`, `cpix`, `ncp`, `entitlement`, `server`,
+/// `license`); more may be
 /// added, so a `match` needs a `_` arm.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -88,9 +89,14 @@ pub enum Error {
     #[error(transparent)]
     EntitlementClient(#[from] drm_entitlement::client::ClientError),
     /// The server could not be configured or bound.
-    #[cfg(feature = "entitlement")]
+    #[cfg(feature = "server")]
     #[error(transparent)]
     EntitlementConfig(#[from] multidrm_server::ConfigError),
+
+    /// A license call failed (transport, or the license server's answer).
+    #[cfg(feature = "license")]
+    #[error(transparent)]
+    License(#[from] drm_license::ClientError),
 
     /// An I/O error of the caller's own code (binding a listener, reading a file…).
     #[error(transparent)]
@@ -108,7 +114,7 @@ impl From<ncp_policy_api::ValidationError> for Error {
 }
 
 impl Error {
-    /// True when a network call timed out (KMS, NCP or entitlement client).
+    /// True when a network call timed out (KMS, NCP, entitlement or license client).
     pub fn is_timeout(&self) -> bool {
         match self {
             #[cfg(feature = "cpix")]
@@ -117,13 +123,15 @@ impl Error {
             Error::Ncp(ncp_policy_api::Error::Transport(t)) => t.is_timeout(),
             #[cfg(feature = "entitlement")]
             Error::EntitlementClient(e) => e.is_timeout(),
+            #[cfg(feature = "license")]
+            Error::License(drm_license::ClientError::Transport(t)) => t.is_timeout(),
             Error::Io(e) => e.kind() == std::io::ErrorKind::TimedOut,
             #[allow(unreachable_patterns)]
             _ => false,
         }
     }
 
-    /// True when a network peer could not be reached (KMS, NCP or entitlement client).
+    /// True when a network peer could not be reached (KMS, NCP, entitlement or license client).
     pub fn is_connect(&self) -> bool {
         match self {
             #[cfg(feature = "cpix")]
@@ -132,6 +140,8 @@ impl Error {
             Error::Ncp(ncp_policy_api::Error::Transport(t)) => t.is_connect(),
             #[cfg(feature = "entitlement")]
             Error::EntitlementClient(e) => e.is_connect(),
+            #[cfg(feature = "license")]
+            Error::License(drm_license::ClientError::Transport(t)) => t.is_connect(),
             #[allow(unreachable_patterns)]
             _ => false,
         }

@@ -41,5 +41,13 @@ pub use drm_entitlement::{
     Decision, DecisionFuture, EntitlementQuery, EntitlementRequest, Entitler, SharedSecret,
     Verifier, client::EntitlementClient,
 };
-#[cfg(feature = "entitlement")]
+
+// The HTTP server.
+#[cfg(feature = "server")]
 pub use multidrm_server::{Server, ServerConfig};
+
+// License requests and the license client.
+#[cfg(all(feature = "license", feature = "ncp"))]
+pub use drm_license::NcpLicenseClient;
+#[cfg(feature = "license")]
+pub use drm_license::{Drm, LicenseClient, LicenseServer, LicenseToken};

@@ -853,3 +853,50 @@ async fn entitlement_verifier_and_client_errors_are_hidden() {
         .unwrap_err();
     error_hides("entitlement ClientError (bad signature)", &e, &[ENT_SECRET]);
 }
+
+// ------------------------------------------------------------------------------------------
+// drm_license and the server's license proxy: the license token, the NCP upstream keys
+
+#[test]
+fn license_token_and_proxy_ncp_keys_are_hidden() {
+    use multidrm::drm_license::LicenseToken;
+    use multidrm::multidrm_server::{LicenseProxyConfig, ServerConfig};
+    let token = "LICENSEtokenCanaryLEAK-0123456789";
+    debug_hides("LicenseToken", &LicenseToken::new(token), &[token]);
+
+    let secrets = [
+        ENT_SECRET,
+        SITE_KEY,
+        ACCESS_KEY,
+        NCP_ACCESS_KEY,
+        NCP_SECRET_KEY,
+    ];
+    let text = format!(
+        r#"
+bind = "127.0.0.1:0"
+secret = "{ENT_SECRET}"
+content_url_template = "https://cdn.example.com/{{video_id}}/manifest.mpd"
+license_url = "https://drm-license.doverunner.com/ri/licenseManager.do"
+
+[doverunner]
+site_id = "TUTO"
+site_key = "{SITE_KEY}"
+access_key = "{ACCESS_KEY}"
+
+[license_proxy]
+upstream = "ncp"
+
+[license_proxy.ncp]
+access_key = "{NCP_ACCESS_KEY}"
+secret_key = "{NCP_SECRET_KEY}"
+site_id = "TUTO"
+"#
+    );
+    let parsed = ServerConfig::from_toml(&text, ".").unwrap();
+    let proxy: &LicenseProxyConfig = parsed.license_proxy.as_ref().unwrap();
+    let ncp = proxy.ncp.as_ref().unwrap();
+    assert_eq!(ncp.access_key.expose_secret(), NCP_ACCESS_KEY);
+    assert_eq!(ncp.secret_key.expose_secret(), NCP_SECRET_KEY);
+    debug_hides("LicenseProxyConfig ([license_proxy.ncp])", proxy, &secrets);
+    debug_hides("ServerConfig with [license_proxy.ncp]", &parsed, &secrets);
+}

@@ -2,6 +2,8 @@
 //! or percent-encoded (`%2F`, `%2f`, any mix of encoded and plain characters). Linear time: the
 //! body is decoded once (remembering where each decoded byte came from) and searched with KMP.
 
+use drm_policy::hex::{self, HexCase};
+
 /// `text` with every echo of `token` replaced by `[redacted]`.
 pub(super) fn redact_echoes(text: &str, token: &str) -> String {
     let needle = token.as_bytes();
@@ -44,18 +46,9 @@ fn decode(bytes: &[u8]) -> (Vec<u8>, Vec<usize>) {
 /// The byte an escape at the start of `rest` stands for, and the escape's length.
 fn escape_at(rest: &[u8]) -> Option<(u8, usize)> {
     match rest {
-        [b'%', h, l, ..] => Some((hex(*h)? << 4 | hex(*l)?, 3)),
+        [b'%', h, l, ..] => Some((hex::decode_pair(*h, *l, HexCase::Any)?, 3)),
         [b'\\', b'/', ..] => Some((b'/', 2)),
-        [b'\\', b'u', b'0', b'0', h, l, ..] => Some((hex(*h)? << 4 | hex(*l)?, 6)),
-        _ => None,
-    }
-}
-
-fn hex(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
+        [b'\\', b'u', b'0', b'0', h, l, ..] => Some((hex::decode_pair(*h, *l, HexCase::Any)?, 6)),
         _ => None,
     }
 }

@@ -5,7 +5,7 @@
 //! Shape: `{"content_id", "multidrm_infos": [ {…} ], "key_source", "warnings"}`, written like the
 //! official sample (4-space indent, ASCII-only). Missing values are `""`, never `null`.
 
-use drm_policy::ids::hex_lower;
+use drm_policy::hex::encode_lower;
 
 use super::pyjson::{Json, dumps};
 use crate::b64;
@@ -158,7 +158,7 @@ fn extra_fields(f: &mut Fields, key: &KeyInfo) {
     let key_hex = key
         .key
         .as_ref()
-        .map(|k| hex_lower(k.expose_secret()))
+        .map(|k| encode_lower(k.expose_secret()))
         .unwrap_or_default();
     f.put("key_hex", Json::str(key_hex));
     f.put("iv_hex", Json::str(key.iv_hex().unwrap_or_default()));

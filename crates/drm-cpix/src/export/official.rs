@@ -11,7 +11,7 @@
 //! print `null`). Values are copied as written: a `PlainValue` with embedded line breaks keeps
 //! them in `key_b64`, as the official client does.
 
-use drm_policy::ids::hex_lower;
+use drm_policy::hex::encode_lower;
 
 use super::pyjson::{Json, dumps};
 use crate::b64;
@@ -64,7 +64,7 @@ fn hex_of_b64(value: &Value, field: &'static str) -> Result<String, ExportError>
             field,
             reason: "not base64",
         })?;
-    Ok(hex_lower(&bytes))
+    Ok(encode_lower(&bytes))
 }
 
 /// The official client's JSON for a raw document, without a trailing newline (the sample's

@@ -3,7 +3,7 @@
 //! KMS wrote it) and `la_url` (DoveRunner's license URL, the same for Widevine and PlayReady).
 
 use drm_policy::TrackType;
-use drm_policy::ids::hex_lower;
+use drm_policy::hex::encode_lower;
 
 use super::pyjson::{Json, dumps};
 use crate::error::ExportError;
@@ -59,7 +59,7 @@ pub fn qencode_cenc_drm(
     })?;
     let mut items = vec![
         ("key_id", Json::str(k.key_id.to_hex())),
-        ("key", Json::str(hex_lower(key.expose_secret()))),
+        ("key", Json::str(encode_lower(key.expose_secret()))),
     ];
     if let Some(iv) = k.iv_hex() {
         items.push(("iv", Json::str(iv)));

@@ -12,7 +12,7 @@
 //! * `--pssh` = the Widevine, PlayReady (and WisePlay) PSSH boxes of every key, hex, followed by
 //!   the empty CMAF FairPlay box when FairPlay is in the response.
 
-use drm_policy::ids::hex_lower;
+use drm_policy::hex::encode_lower;
 
 use crate::b64;
 use crate::error::ExportError;
@@ -93,7 +93,7 @@ fn shaka_keys(response: &CpixResponse) -> Result<Vec<ShakaKey>, ExportError> {
             out.push(ShakaKey {
                 label,
                 key_id_hex: key_id_hex.clone(),
-                key_hex: SecretText::new(hex_lower(key.expose_secret())),
+                key_hex: SecretText::new(encode_lower(key.expose_secret())),
             });
         }
     }
@@ -192,7 +192,7 @@ impl ShakaArgs {
                 boxes.push(b);
             }
         }
-        let pssh_hex = boxes.iter().map(|b| hex_lower(b)).collect::<String>();
+        let pssh_hex = boxes.iter().map(|b| encode_lower(b)).collect::<String>();
         Ok(ShakaArgs {
             keys: out_keys,
             protection_scheme: scheme.as_str().to_owned(),

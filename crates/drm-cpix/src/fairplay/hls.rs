@@ -20,7 +20,7 @@
 
 use std::fmt;
 
-use drm_policy::ids::{HexCase, decode_hex, hex_lower};
+use drm_policy::hex::{self, HexCase, encode_lower};
 
 use super::{FAIRPLAY_KEYFORMAT, FAIRPLAY_KEYFORMAT_VERSIONS, FairPlayError, SkdUri};
 
@@ -164,7 +164,7 @@ impl HlsKeyLine {
         push_quoted(&mut s, "URI", self.uri.as_deref())?;
         if let Some(iv) = &self.iv {
             s.push_str(",IV=0x");
-            s.push_str(&hex_lower(iv));
+            s.push_str(&encode_lower(iv));
         }
         push_quoted(&mut s, "KEYFORMAT", self.keyformat.as_deref())?;
         push_quoted(
@@ -273,13 +273,11 @@ fn parse_iv(raw: &str) -> Result<[u8; 16], FairPlayError> {
     let err = || FairPlayError::InvalidIv {
         value: raw.chars().take(64).collect(),
     };
-    let hex = raw
+    let digits = raw
         .strip_prefix("0x")
         .or_else(|| raw.strip_prefix("0X"))
         .ok_or_else(err)?;
-    decode_hex(hex, HexCase::Any)
-        .and_then(|b| <[u8; 16]>::try_from(b).ok())
-        .ok_or_else(err)
+    hex::decode_array::<16>(digits, HexCase::Any).ok_or_else(err)
 }
 
 /// Splits an HLS attribute list into `(NAME, raw value)` pairs; quoted values keep their quotes.

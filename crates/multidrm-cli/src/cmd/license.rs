@@ -320,11 +320,7 @@ fn client_meta(args: &RequestArgs) -> Result<Option<ClientMeta>, Failure> {
 }
 
 fn digest(bytes: &[u8]) -> Value {
-    json!({ "size": bytes.len(), "sha256": hex_lower(&Sha256::digest(bytes)) })
-}
-
-fn hex_lower(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    json!({ "size": bytes.len(), "sha256": drm_policy::hex::encode_lower(&Sha256::digest(bytes)) })
 }
 
 fn server_error_json(e: &ServerError) -> Value {

@@ -1,7 +1,9 @@
 //! The emulator's clock: the system clock plus a configurable offset (to emulate a server whose
-//! clock is off), and the calendar arithmetic used to mint site ids.
+//! clock is off), and the UTC date text used to mint site ids.
 
 use std::time::{SystemTime, UNIX_EPOCH};
+
+use time::OffsetDateTime;
 
 /// Milliseconds since the epoch on the system clock, shifted by `offset_ms`.
 pub(crate) fn now_ms(offset_ms: i64) -> i64 {
@@ -12,36 +14,19 @@ pub(crate) fn now_ms(offset_ms: i64) -> i64 {
     system.saturating_add(offset_ms)
 }
 
-/// `yyyyMMddHHmm` (UTC) of an epoch-milliseconds instant.
+/// `yyyyMMddHHmm` (UTC) of an epoch-milliseconds instant (the epoch itself outside the years
+/// `time` represents, ±9999).
 pub(crate) fn compact_utc_minutes(epoch_ms: i64) -> String {
-    let seconds = epoch_ms.div_euclid(1000);
-    let days = seconds.div_euclid(86_400);
-    let in_day = seconds.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
+    let at = OffsetDateTime::from_unix_timestamp(epoch_ms.div_euclid(1000))
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     format!(
-        "{year:04}{month:02}{day:02}{:02}{:02}",
-        in_day / 3600,
-        (in_day % 3600) / 60
+        "{:04}{:02}{:02}{:02}{:02}",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute()
     )
-}
-
-/// Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 {
-        shifted_month + 3
-    } else {
-        shifted_month - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

@@ -5,9 +5,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use drm_http::{HttpClient, Request};
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, JwkSet, KeyAlgorithm};
 use jsonwebtoken::{Algorithm, DecodingKey};
 
+use crate::config::ConfigError;
 use crate::metrics::Metrics;
 
 /// Largest JWKS document read.
@@ -21,7 +23,7 @@ type KeyMap = HashMap<String, (DecodingKey, Algorithm)>;
 pub(crate) struct Jwks {
     url: String,
     interval: Duration,
-    http: reqwest::Client,
+    http: HttpClient,
     keys: RwLock<Arc<KeyMap>>,
     last_fetch: tokio::sync::Mutex<Option<Instant>>,
     metrics: Arc<Metrics>,
@@ -68,21 +70,29 @@ fn parse(body: &[u8]) -> Option<KeyMap> {
 }
 
 impl Jwks {
-    pub(crate) fn new(url: String, interval: Duration, metrics: Arc<Metrics>) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(FETCH_TIMEOUT)
+    /// The key set of `url` on the shared HTTP core (deadline, bounded body, no redirects).
+    pub(crate) fn new(
+        url: String,
+        interval: Duration,
+        metrics: Arc<Metrics>,
+    ) -> Result<Self, ConfigError> {
+        let http = HttpClient::builder()
             .connect_timeout(FETCH_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
+            .deadline(FETCH_TIMEOUT)
+            .body_limit(MAX_JWKS_BYTES)
             .build()
-            .unwrap_or_default();
-        Self {
+            .map_err(|e| ConfigError::Invalid {
+                key: "token_endpoint.jwks_url",
+                reason: e.to_string(),
+            })?;
+        Ok(Self {
             url,
             interval,
             http,
             keys: RwLock::new(Arc::new(HashMap::new())),
             last_fetch: tokio::sync::Mutex::new(None),
             metrics,
-        }
+        })
     }
 
     fn cached(&self, kid: &str) -> Option<(DecodingKey, Algorithm)> {
@@ -127,17 +137,11 @@ impl Jwks {
     }
 
     async fn fetch(&self) -> Option<KeyMap> {
-        let mut resp = self.http.get(&self.url).send().await.ok()?;
-        if !resp.status().is_success() {
+        // Unreachable, past the deadline or over `MAX_JWKS_BYTES`: no key set.
+        let resp = self.http.send(Request::get(&self.url)).await.ok()?;
+        if !resp.is_success() {
             return None;
         }
-        let mut body = Vec::new();
-        while let Some(chunk) = resp.chunk().await.ok()? {
-            if body.len() + chunk.len() > MAX_JWKS_BYTES {
-                return None;
-            }
-            body.extend_from_slice(&chunk);
-        }
-        parse(&body)
+        parse(resp.body())
     }
 }

@@ -150,7 +150,7 @@ impl ViewerAuth {
                 url.clone(),
                 Duration::from_secs(endpoint.jwks_refresh_seconds),
                 metrics,
-            )),
+            )?),
             _ => {
                 return Err(ConfigError::Invalid {
                     key: "token_endpoint",
