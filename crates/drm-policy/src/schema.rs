@@ -1,6 +1,6 @@
 //! The policy schema, written once.
 //!
-//! Every policy object is declared by one table (see [`policy_object!`] in `model.rs`): one row
+//! Every policy object is declared by one table (see `policy_object!` in `model.rs`): one row
 //! per member with its Rust field, kind (`opt`ional, `nullable`, `req`uired, `dflt` — defaulted
 //! when absent — or `list`), Rust type, JSON key and official code, in write order. From the
 //! table come the struct, its setters, the reader (a value of the wrong JSON type gives the

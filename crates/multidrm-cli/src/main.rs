@@ -1,5 +1,7 @@
 //! `multidrm`: DoveRunner (PallyCon) Multi-DRM license tokens, CPIX keys, NAVER Cloud One Click
 //! Multi DRM policies and DIVA entitlement from a shell. See `multidrm --help`.
+// Doc comments here are clap's `--help` text, where a URL is plain text, not a rustdoc link.
+#![allow(rustdoc::bare_urls)]
 
 mod cmd;
 mod failure;

@@ -6,7 +6,7 @@
 //! Precedence: the flag or the file (giving both is a usage error), else the environment.
 //! A file's content is the secret, minus one trailing line break (`\n` or `\r\n`).
 //!
-//! Each secret is a small clap `Args` type made by [`secret_arg!`]; flatten it into a command's
+//! Each secret is a small clap `Args` type made by `secret_arg!`; flatten it into a command's
 //! arguments and call `resolve()` (or `require()`). The value is a
 //! [`drm_secret::SecretString`]: redacted in `Debug`, zeroized on drop.
 

@@ -16,7 +16,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// The response body of [`HttpService`].
 pub type ResponseBody = UnsyncBoxBody<Bytes, BoxError>;
 
-/// The future of [`HttpService::call`].
+/// The future of `HttpService`'s `tower::Service::call`.
 pub type ResponseFuture =
     Pin<Box<dyn Future<Output = Result<http::Response<ResponseBody>, Infallible>> + Send>>;
 

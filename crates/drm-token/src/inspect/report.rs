@@ -76,9 +76,9 @@ pub struct TokenFields {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DetectedStyle {
-    /// Exactly what this crate writes in [`JsonStyle::Compact`] (the Java sample).
+    /// Exactly what this crate writes in [`JsonStyle::Compact`](crate::JsonStyle::Compact) (the Java sample).
     Compact,
-    /// Exactly what this crate writes in [`JsonStyle::Python`] (the Python v3 sample).
+    /// Exactly what this crate writes in [`JsonStyle::Python`](crate::JsonStyle::Python) (the Python v3 sample).
     Python,
     /// Anything else (another key order, other whitespace, the PHP sample's `\/`…).
     Other,
@@ -174,7 +174,7 @@ pub struct TimeReport {
     pub hint: Option<String>,
 }
 
-/// Everything [`inspect`] found out about a token.
+/// Everything [`inspect`](crate::inspect::inspect) found out about a token.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Inspection {
     /// The members as found.

@@ -2,11 +2,11 @@
 //! retries what is safe to retry, holds every call to a deadline, streams lists page by page,
 //! decodes both error shapes, and tells clock skew apart.
 //!
-//! * [`builder`]: [`ClientBuilder`] (endpoint, timeouts, retries, clock);
-//! * [`retry`]: one call = signed attempts under the retry policy and the deadline;
-//! * [`paginator`]: [`Paginator`], one page in memory at a time;
-//! * [`endpoints`]: one method per API operation;
-//! * [`skew`]: clock-skew classification; [`http_date`]: the `Date` header.
+//! * `builder`: [`ClientBuilder`] (endpoint, timeouts, retries, clock);
+//! * `retry`: one call = signed attempts under the retry policy and the deadline;
+//! * `paginator`: [`Paginator`], one page in memory at a time;
+//! * `endpoints`: one method per API operation;
+//! * `skew`: clock-skew classification; `http_date`: the `Date` header.
 
 use std::sync::Arc;
 use std::time::Duration;
