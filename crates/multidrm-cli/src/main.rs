@@ -51,6 +51,8 @@ enum Command {
     Sandbox(cmd::sandbox::SandboxArgs),
     /// Run every capability end to end on loopback emulators and explain what happened.
     Demo(cmd::demo::DemoArgs),
+    /// Play a protected clip in your browser through the sandbox and the token proxy, step by step.
+    Playground(cmd::playground::PlaygroundArgs),
 }
 
 fn main() -> ExitCode {
@@ -80,6 +82,7 @@ fn main() -> ExitCode {
         Command::Serve(a) => cmd::serve::run(a),
         Command::Sandbox(a) => cmd::sandbox::run(a),
         Command::Demo(a) => cmd::demo::run(a),
+        Command::Playground(a) => cmd::playground::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -115,6 +115,9 @@ pub struct Report {
     pub license_statuses: Vec<u16>,
     /// License requests the player sent.
     pub license_requests: u32,
+    /// The key ids the CDM holds (lowercase hex) and their EME status (`usable`, …).
+    #[serde(default)]
+    pub key_statuses: std::collections::BTreeMap<String, String>,
 }
 
 impl Report {
@@ -212,6 +215,7 @@ impl Browser {
                 errors: Vec::new(),
                 license_statuses: Vec::new(),
                 license_requests: 0,
+                key_statuses: Default::default(),
             });
         }
         serde_json::from_value(value.clone()).map_err(|e| format!("bad report {value}: {e}"))

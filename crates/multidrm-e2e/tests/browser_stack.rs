@@ -1,11 +1,14 @@
 //! A real player plays our protected video: Chromium's ClearKey CDM and Shaka Player play DASH
 //! that Shaka Packager encrypted with the keys `multidrm cpix get` got from the KMS emulator of
-//! `multidrm sandbox`, the license coming from the sandbox's license-server emulator.
+//! `multidrm sandbox`, the license coming through the token proxy of `multidrm serve`
+//! (`[license_proxy]`: bearer JWT → 401, entitlement → 403) from the sandbox's license-server
+//! emulator's ClearKey endpoint.
 //!
 //! Needs ffmpeg, Shaka Packager, Shaka Player, Chromium, chromedriver (`multidrm_e2e::tools`)
 //! and the `multidrm` binary (`cargo test --workspace` builds it; or `$MULTIDRM_BIN`). Under
 //! `CI` a missing one fails the test; elsewhere the test is skipped with a message.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -21,6 +24,14 @@ static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 const JWT_SECRET: &str = "e2e-viewer-jwt-secret-0123456789abcdef";
 const VIEWER: &str = "alice";
+/// The content ids `alice` is entitled to (the `[[rules]]` of the server): every title the
+/// cases ask for, so that a failing case fails for its keys, not for its entitlement.
+const ENTITLED_TITLES: &[&str] = &[
+    "e2e-movie",
+    "e2e-never-issued",
+    "e2e-title-a",
+    "e2e-title-b",
+];
 /// How long a failing case is watched before it counts as "did not play".
 const FAILURE_WATCH: Duration = Duration::from_secs(12);
 /// The overall deadline for a case that must play.
@@ -73,14 +84,10 @@ impl Stack {
         .expect("package");
     }
 
-    /// The license URL the player is given for `cid`. The one line that picks the license
-    /// path: the sandbox's own ClearKey endpoint today; the proxy
-    /// (`server.clearkey_url_for(cid)`) once `multidrm serve` has its `[license_proxy]`.
-    fn license_url(&self, cid: &str) -> String {
-        self.sandbox.clearkey_url_for(cid).expect("clearkey_url")
-    }
-
-    /// Plays `title` with the license URL for `cid` and `jwt`; the report and the session.
+    /// Plays `title` through the license proxy of `multidrm serve` for `cid` with `jwt`: the
+    /// page's license URL is `POST /drm/clearkey?content_id=CID` with `Authorization: Bearer`;
+    /// the proxy authenticates the viewer, entitles them, and fetches the JWK Set from the
+    /// sandbox's ClearKey endpoint. The report and the session.
     async fn play(&self, title: &str, cid: &str, jwt: &str, must_play: bool) -> (Report, Session) {
         let site = Site::start(
             &self.tools.shaka_player_dir,
@@ -89,12 +96,22 @@ impl Stack {
         )
         .await
         .expect("site");
+        let config = self
+            .sandbox
+            .proxy_config(&ProxySettings {
+                jwt_secret: JWT_SECRET,
+                entitled_users: &[VIEWER],
+                titles: ENTITLED_TITLES,
+                page_origin: &site.origin(),
+            })
+            .expect("config");
+        let server = Server::start(&self.bin, &config, &[]).expect("multidrm serve");
         let driver = Chromedriver::start(&self.tools.chromedriver).expect("chromedriver");
         let browser = Browser::open(&driver, &self.tools.chromium)
             .await
             .expect("browser");
         let manifest = site.media_url(&format!("{title}/{MANIFEST}"));
-        let license = self.license_url(cid);
+        let license = server.clearkey_url_for(cid).expect("proxy URL");
         let url = site.page_url(&Playback {
             manifest_url: &manifest,
             license_url: &license,
@@ -111,6 +128,7 @@ impl Stack {
             Session {
                 browser,
                 _driver: driver,
+                _server: server,
                 _site: site,
             },
         )
@@ -121,6 +139,7 @@ impl Stack {
 struct Session {
     browser: Browser,
     _driver: Chromedriver,
+    _server: Server,
     _site: Site,
 }
 
@@ -139,7 +158,7 @@ fn viewer_jwt() -> String {
 }
 
 #[tokio::test]
-async fn kms_keys_play_past_three_seconds_with_the_emulators_clearkey_license() {
+async fn through_the_proxy_an_entitled_viewer_plays_kms_keys_past_three_seconds() {
     let Some(stack) = stack("kms_keys_play_past_three_seconds") else {
         return;
     };
@@ -152,12 +171,18 @@ async fn kms_keys_play_past_three_seconds_with_the_emulators_clearkey_license() 
     let (report, session) = stack.play("movie", "e2e-movie", &viewer_jwt(), true).await;
     let shot = session
         .browser
-        .screenshot(&output_dir().join("stack-playing.png"))
+        .screenshot(&output_dir().join("proxy-playing.png"))
         .await
         .expect("screenshot");
     session.browser.close().await;
     assert!(report.played_past(3.0), "did not play: {report:?}");
     assert_eq!(report.license_statuses, vec![200], "{report:?}");
+    // The CDM took the proxy's JWK Set: it holds exactly the packaged key ids, usable.
+    let packaged: BTreeMap<String, String> = keys
+        .iter()
+        .map(|k| (k.kid_hex.to_ascii_lowercase(), "usable".to_owned()))
+        .collect();
+    assert_eq!(report.key_statuses, packaged, "{report:?}");
     eprintln!("screenshot: {}", Path::new(&shot).display());
 }
 
@@ -215,84 +240,7 @@ async fn content_keyed_for_another_title_does_not_play() {
     eprintln!("another title: {report:?}");
 }
 
-// --- through the license proxy of `multidrm serve` ---------------------------------------------
-// These need `multidrm serve` with its `[license_proxy]` table (issue 12, Build 2), which is not
-// in main yet: remove the `#[ignore]`s once it is. They play through
-// `POST /drm/clearkey?content_id=C` with `Authorization: Bearer <JWT>`; the proxy authenticates
-// the viewer, entitles them and fetches the keys from the sandbox's ClearKey endpoint.
-
-/// Starts `multidrm serve` with a `[license_proxy]` at the sandbox, viewer `alice` entitled to
-/// `e2e-movie`, the page's origin allowed; plays `title` for `cid` with `jwt`.
-async fn play_through_proxy(
-    stack: &Stack,
-    title: &str,
-    cid: &str,
-    jwt: &str,
-    must_play: bool,
-) -> Report {
-    let site = Site::start(
-        &stack.tools.shaka_player_dir,
-        &stack.media.path().join("site"),
-        None,
-    )
-    .await
-    .expect("site");
-    let config = stack
-        .sandbox
-        .proxy_config(&ProxySettings {
-            jwt_secret: JWT_SECRET,
-            entitled_users: &[VIEWER],
-            titles: &["e2e-movie"],
-            page_origin: &site.origin(),
-        })
-        .expect("config");
-    let server = Server::start(&stack.bin, &config, &[]).expect("multidrm serve");
-    let driver = Chromedriver::start(&stack.tools.chromedriver).expect("chromedriver");
-    let browser = Browser::open(&driver, &stack.tools.chromium)
-        .await
-        .expect("browser");
-    let manifest = site.media_url(&format!("{title}/{MANIFEST}"));
-    let license = server.clearkey_url_for(cid).expect("proxy URL");
-    let url = site.page_url(&Playback {
-        manifest_url: &manifest,
-        license_url: &license,
-        jwt,
-    });
-    let watch = if must_play {
-        PLAY_DEADLINE
-    } else {
-        FAILURE_WATCH
-    };
-    let report = browser.play(&url, 3.0, watch).await.expect("page");
-    if must_play {
-        browser
-            .screenshot(&output_dir().join("proxy-playing.png"))
-            .await
-            .expect("screenshot");
-    }
-    browser.close().await;
-    report
-}
-
 #[tokio::test]
-#[ignore = "needs [license_proxy] in multidrm serve (issue 12 Build 2), not in main yet"]
-async fn through_the_proxy_an_entitled_viewer_plays_past_three_seconds() {
-    let Some(stack) = stack("through_the_proxy_an_entitled_viewer_plays") else {
-        return;
-    };
-    let _one = ONE_BROWSER.lock().await;
-    let keys = stack
-        .sandbox
-        .cpix_keys(&stack.bin, "e2e-movie")
-        .expect("KMS keys");
-    stack.package("movie", &keys);
-    let report = play_through_proxy(&stack, "movie", "e2e-movie", &viewer_jwt(), true).await;
-    assert!(report.played_past(3.0), "did not play: {report:?}");
-    assert_eq!(report.license_statuses, vec![200], "{report:?}");
-}
-
-#[tokio::test]
-#[ignore = "needs [license_proxy] in multidrm serve (issue 12 Build 2), not in main yet"]
 async fn through_the_proxy_a_wrong_jwt_gets_401_and_does_not_play() {
     let Some(stack) = stack("through_the_proxy_a_wrong_jwt_gets_401") else {
         return;
@@ -304,7 +252,8 @@ async fn through_the_proxy_a_wrong_jwt_gets_401_and_does_not_play() {
         .expect("KMS keys");
     stack.package("movie", &keys);
     let wrong = jwt::hs256("not-the-viewer-secret-of-this-server", VIEWER, 300).expect("jwt");
-    let report = play_through_proxy(&stack, "movie", "e2e-movie", &wrong, false).await;
+    let (report, session) = stack.play("movie", "e2e-movie", &wrong, false).await;
+    session.browser.close().await;
     assert!(
         !report.played_past(3.0),
         "played with a wrong JWT: {report:?}"
@@ -313,7 +262,6 @@ async fn through_the_proxy_a_wrong_jwt_gets_401_and_does_not_play() {
 }
 
 #[tokio::test]
-#[ignore = "needs [license_proxy] in multidrm serve (issue 12 Build 2), not in main yet"]
 async fn through_the_proxy_a_viewer_not_entitled_gets_403_and_does_not_play() {
     let Some(stack) = stack("through_the_proxy_a_viewer_not_entitled_gets_403") else {
         return;
@@ -325,7 +273,8 @@ async fn through_the_proxy_a_viewer_not_entitled_gets_403_and_does_not_play() {
         .expect("KMS keys");
     stack.package("movie", &keys);
     let mallory = jwt::hs256(JWT_SECRET, "mallory", 300).expect("jwt");
-    let report = play_through_proxy(&stack, "movie", "e2e-movie", &mallory, false).await;
+    let (report, session) = stack.play("movie", "e2e-movie", &mallory, false).await;
+    session.browser.close().await;
     assert!(
         !report.played_past(3.0),
         "played without entitlement: {report:?}"

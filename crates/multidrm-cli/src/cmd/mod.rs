@@ -5,6 +5,7 @@ pub(crate) mod demo;
 pub(crate) mod entitlement;
 pub(crate) mod license;
 pub(crate) mod ncp;
+pub(crate) mod playground;
 pub(crate) mod policy;
 pub(crate) mod pssh;
 pub(crate) mod sandbox;
