@@ -14,6 +14,7 @@ mod ops;
 mod server;
 mod service;
 mod token_endpoint;
+mod viewer;
 
 pub use config::{
     ConfigError, DEFAULT_MAX_CONNECTIONS, DEFAULT_VIDEO_ID_PATTERN, DivaFieldsConfig,

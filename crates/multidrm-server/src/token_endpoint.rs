@@ -13,15 +13,15 @@ use std::time::Instant;
 use axum::extract::{Query, State, rejection::QueryRejection};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::Response;
-use drm_entitlement::{Channel, Decision, EntitlementQuery};
+use drm_entitlement::{Channel, EntitlementQuery};
 use drm_token::DrmType;
 use serde::Deserialize;
 
-use crate::app::{App, unix_now};
-use crate::auth::AuthFailure;
+use crate::app::App;
 use crate::config::{ConfigError, TokenEndpointConfig};
-use crate::http::{error, json_response};
+use crate::http::json_response;
 use crate::issuer::{expires_at, parse_drm_type};
+use crate::viewer::{Step, authenticate, entitle, refuse};
 
 /// Longest `content_id`.
 const MAX_CONTENT_ID_CHARS: usize = drm_entitlement::MAX_VIDEO_ID_CHARS;
@@ -76,13 +76,6 @@ pub(crate) async fn handle(
     response
 }
 
-/// An error answer (the `Err` side of every step), boxed to keep the `Result` small.
-type Step<T> = Result<T, Box<Response>>;
-
-fn refuse(status: u16, code: &str, message: &str) -> Box<Response> {
-    Box::new(error(status, code, message))
-}
-
 async fn answer(
     app: &App,
     headers: &HeaderMap,
@@ -90,32 +83,14 @@ async fn answer(
 ) -> Step<Response> {
     let user = authenticate(app, headers).await?;
     let (content_id, drm_type) = parse_query(app, query)?;
-    let license_user = decide(app, user, &content_id, drm_type).await?;
+    let query = EntitlementQuery::new(
+        user,
+        content_id.as_str(),
+        drm_type.lower_name(),
+        Channel::TokenEndpoint,
+    );
+    let license_user = entitle(app, &query).await?;
     mint(app, drm_type, &license_user, &content_id)
-}
-
-/// The viewer's user id, or 401.
-async fn authenticate(app: &App, headers: &HeaderMap) -> Step<String> {
-    let Some(auth) = app.viewer_auth.as_ref() else {
-        return Err(refuse(404, "not_found", "the token endpoint is off"));
-    };
-    match auth.authenticate(headers, unix_now()).await {
-        Ok(viewer) => Ok(viewer.user_id),
-        Err(AuthFailure::Missing) => Err(refuse(
-            401,
-            "missing_token",
-            "send Authorization: Bearer <JWT>",
-        )),
-        Err(AuthFailure::Expired) => Err(refuse(401, "expired_token", "the JWT has expired")),
-        Err(AuthFailure::Invalid(why)) => {
-            tracing::info!(reason = why, "viewer JWT refused");
-            Err(refuse(
-                401,
-                "invalid_token",
-                "the JWT is not valid for this service",
-            ))
-        }
-    }
 }
 
 /// `content_id` and `drm_type`, or 400.
@@ -146,42 +121,6 @@ fn parse_query(
         ));
     };
     Ok((content_id, drm_type))
-}
-
-/// The license user id the entitler allows, or 403/503.
-async fn decide(app: &App, user: String, content_id: &str, drm_type: DrmType) -> Step<String> {
-    let query = EntitlementQuery::new(
-        user.clone(),
-        content_id,
-        drm_type.lower_name(),
-        Channel::TokenEndpoint,
-    );
-    let decided = tokio::time::timeout(app.timeout, app.entitler.decide(&query)).await;
-    let license_user = match decided {
-        Ok(Decision::Allow) => user,
-        Ok(Decision::AllowAs { user_id }) => user_id,
-        Ok(Decision::Deny { code, message }) => {
-            tracing::info!(content_id = ?content_id, code = code.get(), "not entitled");
-            return Err(refuse(403, "not_entitled", &message));
-        }
-        Ok(_) => return Err(refuse(403, "not_entitled", "not entitled")),
-        Err(_) => {
-            app.metrics.upstream_error("entitler");
-            return Err(refuse(
-                503,
-                "unavailable",
-                "the entitlement decision timed out",
-            ));
-        }
-    };
-    if license_user.chars().any(char::is_control) {
-        return Err(refuse(
-            400,
-            "invalid_request",
-            "the user id contains control characters",
-        ));
-    }
-    Ok(license_user)
 }
 
 /// The minted token as the JSON answer, or 400/503.

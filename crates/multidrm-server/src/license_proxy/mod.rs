@@ -25,18 +25,18 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::Response;
 use axum::routing::{get, post};
-use drm_entitlement::{Channel, Decision, EntitlementQuery};
+use drm_entitlement::{Channel, EntitlementQuery};
 use drm_license::{ClientMeta, Drm, LicenseToken, ResponseFormat};
 use drm_token::{PreparedPolicy, TokenRequest};
 use serde::Deserialize;
 
 pub use config::{FormatConfig, LicenseProxyConfig, NcpUpstreamConfig, UpstreamKind};
 
-use crate::app::{App, unix_now};
-use crate::auth::AuthFailure;
+use crate::app::App;
 use crate::config::{ConfigError, ServerConfig};
 use crate::http::error;
 use crate::issuer::Issuer;
+use crate::viewer::{self, Step, authenticate, refuse};
 use upstream::{Certificate, Failure, LicenseCall, Upstream};
 
 /// Longest `content_id`.
@@ -184,14 +184,6 @@ pub(crate) struct ProxyQuery {
     mode: Option<String>,
 }
 
-/// An error answer (the `Err` side of every step).
-type Step<T> = Result<T, Box<Response>>;
-
-/// A JSON error answer for the `Err` side of a [`Step`].
-fn refuse(status: u16, code: &str, message: &str) -> Box<Response> {
-    Box::new(error(status, code, message))
-}
-
 /// Counts and logs one answer.
 fn finish(app: &App, drm: Drm, started: Instant, response: Response, server_code: u32) -> Response {
     let status = response.status().as_u16();
@@ -334,34 +326,6 @@ fn refused(app: &App, drm: Drm, failure: &Failure) -> Refusal {
     (answer::failure(failure), code)
 }
 
-/// The viewer's user id (JWT `sub`), or 401.
-async fn authenticate(app: &App, headers: &HeaderMap) -> Step<String> {
-    let Some(auth) = app.viewer_auth.as_ref() else {
-        return Err(refuse(
-            404,
-            "not_found",
-            "viewer authentication is not configured",
-        ));
-    };
-    match auth.authenticate(headers, unix_now()).await {
-        Ok(viewer) => Ok(viewer.user_id),
-        Err(AuthFailure::Missing) => Err(refuse(
-            401,
-            "missing_token",
-            "send Authorization: Bearer <JWT>",
-        )),
-        Err(AuthFailure::Expired) => Err(refuse(401, "expired_token", "the JWT has expired")),
-        Err(AuthFailure::Invalid(why)) => {
-            tracing::info!(reason = why, "viewer JWT refused by the license proxy");
-            Err(refuse(
-                401,
-                "invalid_token",
-                "the JWT is not valid for this service",
-            ))
-        }
-    }
-}
-
 fn content_id(query: &ProxyQuery) -> Step<String> {
     let id = query.content_id.clone().unwrap_or_default();
     if id.is_empty()
@@ -391,34 +355,9 @@ async fn entitle(
     } else {
         Channel::LicenseProxy
     };
-    let mut query = EntitlementQuery::new(user.clone(), content_id, drm.as_str(), channel);
+    let mut query = EntitlementQuery::new(user, content_id, drm.as_str(), channel);
     query.device_id = device_id;
-    let decided = tokio::time::timeout(app.timeout, app.entitler.decide(&query)).await;
-    let license_user = match decided {
-        Ok(Decision::Allow) => user,
-        Ok(Decision::AllowAs { user_id }) => user_id,
-        Ok(Decision::Deny { code, message }) => {
-            tracing::info!(content_id = ?content_id, code = code.get(), "license refused: not entitled");
-            return Err(refuse(403, "not_entitled", &message));
-        }
-        Ok(_) => return Err(refuse(403, "not_entitled", "not entitled")),
-        Err(_) => {
-            app.metrics.upstream_error("entitler");
-            return Err(refuse(
-                503,
-                "unavailable",
-                "the entitlement decision timed out",
-            ));
-        }
-    };
-    if license_user.chars().any(char::is_control) {
-        return Err(refuse(
-            400,
-            "invalid_request",
-            "the user id contains control characters",
-        ));
-    }
-    Ok(license_user)
+    viewer::entitle(app, &query).await
 }
 
 /// The challenge, read up to the limit (plus one byte) within the request deadline.
