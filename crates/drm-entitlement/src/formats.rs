@@ -91,6 +91,8 @@ pub struct FieldFormats {
     player_types: Vec<String>,
     video_source_formats: Vec<String>,
     auth_types: Vec<String>,
+    /// [`DRM_TYPES`], not configurable; owned like the other lists so one lookup serves all.
+    drm_types: Vec<String>,
     video_id: Option<(VideoIdCheck, String)>,
 }
 
@@ -117,6 +119,7 @@ impl Default for FieldFormats {
             player_types: owned(DEFAULT_PLAYER_TYPES),
             video_source_formats: owned(DEFAULT_VIDEO_SOURCE_FORMATS),
             auth_types: owned(DEFAULT_AUTH_TYPES),
+            drm_types: owned(DRM_TYPES),
             video_id: None,
         }
     }
@@ -180,45 +183,32 @@ impl FieldFormats {
         }
     }
 
+    /// The accepted values of a closed-set field; `None` for any other field.
+    fn accepted(&self, field: &str) -> Option<&[String]> {
+        Some(match field {
+            "VideoKind" => &self.video_kinds,
+            "PlayerType" => &self.player_types,
+            "VideoSourceFormat" => &self.video_source_formats,
+            "AuthType" => &self.auth_types,
+            "DRMType" => &self.drm_types,
+            _ => return None,
+        })
+    }
+
     /// Checks every closed-set text field of a request.
     pub(crate) fn check_closed(&self, field: &'static str, value: &str) -> Result<(), FieldError> {
-        if value.is_empty() {
+        let Some(accepted) = self.accepted(field).filter(|_| !value.is_empty()) else {
+            return Ok(());
+        };
+        if accepted.iter().any(|v| v.eq_ignore_ascii_case(value)) {
             return Ok(());
         }
-        let list: Vec<&str> = match field {
-            "VideoKind" => self.video_kinds.iter().map(String::as_str).collect(),
-            "PlayerType" => self.player_types.iter().map(String::as_str).collect(),
-            "VideoSourceFormat" => self
-                .video_source_formats
-                .iter()
-                .map(String::as_str)
-                .collect(),
-            "AuthType" => self.auth_types.iter().map(String::as_str).collect(),
-            "DRMType" => DRM_TYPES.to_vec(),
-            _ => return Ok(()),
-        };
-        if list.iter().any(|v| v.eq_ignore_ascii_case(value)) {
-            Ok(())
-        } else {
-            Err(FieldError::Invalid {
-                field,
-                reason: format!("not one of the accepted values ({})", list.join(", ")),
-            })
-        }
+        Err(FieldError::Invalid {
+            field,
+            reason: format!("not one of the accepted values ({})", accepted.join(", ")),
+        })
     }
 }
-
-/// The closed-set fields, in signing order.
-pub(crate) const CLOSED_FIELDS: [&str; 5] = [
-    "VideoKind",
-    "PlayerType",
-    "VideoSourceFormat",
-    "DRMType",
-    "AuthType",
-];
-
-/// Free-form fields that may not start or end with white space.
-pub(crate) const TRIMMED_FIELDS: [&str; 4] = ["User", "VideoSourceName", "ContentKeyData", "Other"];
 
 #[cfg(test)]
 mod tests {

@@ -189,12 +189,7 @@ impl Value {
     fn from_raw(raw: &RawValue) -> Result<Self, JsonError> {
         let text = raw.get();
         Ok(match text.as_bytes().first() {
-            Some(b'"') => {
-                Value::String(serde_json::from_str(text).map_err(|e| JsonError::Syntax {
-                    line: e.line(),
-                    column: e.column(),
-                })?)
-            }
+            Some(b'"') => Value::String(string_literal(text)?),
             Some(b't') => Value::Bool(true),
             Some(b'f') => Value::Bool(false),
             Some(b'n') => Value::Null,
@@ -242,9 +237,32 @@ value_from_int!(i8, i16, i32, i64, u8, u16, u32, u64, usize, isize);
 /// Writes `s` as a JSON string literal, escaped by `serde_json` itself (`"`, `\\`, control
 /// characters; `/` and non-ASCII text kept).
 fn write_json_string(s: &str, out: &mut String) {
-    // Serializing a `&str` into a string cannot fail.
-    if let Ok(literal) = serde_json::to_string(s) {
+    // The bytes serde_json escapes: `"`, `\\` and the C0 controls. Text without them (every
+    // key and nearly every value) is written as is.
+    // A fold without early exit: the compiler checks many bytes per instruction.
+    let needs_escape = s.bytes().fold(false, |acc, b| {
+        acc | (b == b'"') | (b == b'\\') | (b < 0x20)
+    });
+    if !needs_escape {
+        out.reserve(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else if let Ok(literal) = serde_json::to_string(s) {
+        // Serializing a `&str` into a string cannot fail.
         out.push_str(&literal);
+    }
+}
+
+/// The text of a JSON string literal that serde_json has already validated (quotes, escapes,
+/// no raw control character). Without a backslash it is the text between the quotes.
+fn string_literal(literal: &str) -> Result<String, JsonError> {
+    match literal.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(inner) if !inner.contains('\\') => Ok(inner.to_owned()),
+        _ => serde_json::from_str(literal).map_err(|e| JsonError::Syntax {
+            line: e.line(),
+            column: e.column(),
+        }),
     }
 }
 
@@ -281,17 +299,16 @@ impl JsonObject {
             return Err(JsonError::NotAnObject);
         }
         let raw: RawEntries<'_> = serde_json::from_slice(bytes).map_err(map_serde_error)?;
-        let mut entries = Vec::with_capacity(raw.0.len());
-        let mut seen = HashSet::with_capacity(raw.0.len());
-        for (key, value) in raw.0 {
-            if !seen.insert(key.clone()) {
-                return Err(JsonError::DuplicateKey {
-                    key: key.chars().take(64).collect(),
-                });
-            }
-            let value = Value::from_raw(value)?;
-            entries.push((key, value));
+        if let Some(key) = first_duplicate(&raw.0) {
+            return Err(JsonError::DuplicateKey {
+                key: key.chars().take(64).collect(),
+            });
         }
+        let entries = raw
+            .0
+            .into_iter()
+            .map(|(key, value)| Ok((key, Value::from_raw(value)?)))
+            .collect::<Result<_, JsonError>>()?;
         Ok(Self { entries })
     }
 
@@ -369,6 +386,27 @@ impl FromIterator<(String, Value)> for JsonObject {
     }
 }
 
+/// Objects up to this many keys are checked for duplicates pairwise (no allocation); larger
+/// ones, through a hash set, so the check stays linear in the body's size.
+const PAIRWISE_DUPLICATE_CHECK: usize = 24;
+
+/// The first key that appears twice, if any.
+fn first_duplicate<V>(entries: &[(String, V)]) -> Option<&str> {
+    if entries.len() <= PAIRWISE_DUPLICATE_CHECK {
+        return entries.iter().enumerate().find_map(|(i, (key, _))| {
+            entries[..i]
+                .iter()
+                .any(|(earlier, _)| earlier == key)
+                .then_some(key.as_str())
+        });
+    }
+    let mut seen = HashSet::with_capacity(entries.len());
+    entries
+        .iter()
+        .map(|(key, _)| key.as_str())
+        .find(|key| !seen.insert(*key))
+}
+
 fn map_serde_error(e: serde_json::Error) -> JsonError {
     use serde_json::error::Category;
     match e.classify() {
@@ -394,7 +432,7 @@ impl<'de> Deserialize<'de> for RawEntries<'de> {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = Vec::new();
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(16).min(64));
                 while let Some(key) = map.next_key::<String>()? {
                     let value: &'de RawValue = map.next_value()?;
                     entries.push((key, value));
@@ -439,6 +477,41 @@ mod tests {
             Err(JsonError::Truncated)
         ));
         assert!(JsonObject::parse_str(r#"{"a":1} x"#).is_err());
+    }
+
+    #[test]
+    fn duplicates_found_pairwise_and_through_the_hash_set() {
+        let small = r#"{"a":1,"b":2,"c":3,"b":4}"#;
+        assert!(
+            matches!(JsonObject::parse_str(small), Err(JsonError::DuplicateKey { key }) if key == "b")
+        );
+        let mut big: Vec<String> = (0..40).map(|i| format!("\"k{i}\":{i}")).collect();
+        assert!(JsonObject::parse_str(&format!("{{{}}}", big.join(","))).is_ok());
+        big.push("\"k7\":0".into());
+        assert!(matches!(
+            JsonObject::parse_str(&format!("{{{}}}", big.join(","))),
+            Err(JsonError::DuplicateKey { key }) if key == "k7"
+        ));
+    }
+
+    #[test]
+    fn strings_read_and_written_like_serde_json() {
+        for text in [
+            "",
+            "plain",
+            "a\"b",
+            "back\\slash",
+            "tab\there",
+            "nul\u{0}",
+            "é/ü\u{7f}",
+            "\u{1f600}",
+        ] {
+            let mut ours = String::new();
+            write_json_string(text, &mut ours);
+            assert_eq!(ours, serde_json::to_string(text).unwrap(), "{text:?}");
+            assert_eq!(string_literal(&ours).unwrap(), text, "{ours}");
+        }
+        assert_eq!(string_literal(r#""\u00e9\/""#).unwrap(), "é/");
     }
 
     #[test]

@@ -5,12 +5,14 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{FieldError, JsonError, SignError, VerifyError};
-use crate::formats::{CLOSED_FIELDS, FieldFormats, TRIMMED_FIELDS};
+use crate::formats::FieldFormats;
 use crate::json::{JsonObject, Value};
 use crate::message::{REQUEST_KEYS, SIGNATURE_KEY};
 use crate::render::{NullPolicy, Rendering};
 use crate::secret::SharedSecret;
 use crate::signature::{self, Signature};
+
+mod validate;
 
 /// Longest accepted text for any single request field (user tokens are JWTs of a few KiB).
 pub const MAX_FIELD_CHARS: usize = 8 * 1024;
@@ -287,85 +289,7 @@ impl EntitlementRequest {
     /// before a signature is trusted: concatenation without separators is not injective
     /// (`"alice"+"42"` = `"alice4"+"2"`), so the values must make sense on their own.
     pub fn validate_with(&self, formats: &FieldFormats) -> Result<RequestFields, FieldError> {
-        let request_type = self.request_type()?;
-        let asset_state = self.asset_state()?;
-        let challenge = self.challenge()?;
-        for key in REQUEST_KEYS {
-            if matches!(key, "Type" | "AssetState" | "Challenge") {
-                continue;
-            }
-            let t = self.text(key)?;
-            if t.chars().count() > MAX_FIELD_CHARS {
-                return Err(FieldError::Invalid {
-                    field: key,
-                    reason: format!("longer than {MAX_FIELD_CHARS} characters"),
-                });
-            }
-            if t.chars().any(char::is_control) {
-                return Err(FieldError::Invalid {
-                    field: key,
-                    reason: "contains control characters".into(),
-                });
-            }
-        }
-        for key in CLOSED_FIELDS {
-            formats.check_closed(key, self.text(key)?)?;
-        }
-        for key in TRIMMED_FIELDS {
-            let t = self.text(key)?;
-            if t.trim() != t {
-                return Err(FieldError::Invalid {
-                    field: key,
-                    reason: "starts or ends with white space".into(),
-                });
-            }
-        }
-        let user = self.text("User")?;
-        if user == "null" {
-            return Err(FieldError::Invalid {
-                field: "User",
-                reason: "the text \"null\" is not a user (send an empty string)".into(),
-            });
-        }
-        let video_id = self.text("VideoId")?;
-        formats.check_video_id(video_id)?;
-        if video_id.chars().count() > MAX_VIDEO_ID_CHARS || matches!(video_id, "." | "..") {
-            return Err(FieldError::Invalid {
-                field: "VideoId",
-                reason: format!(
-                    "must be at most {MAX_VIDEO_ID_CHARS} characters and not a dot segment"
-                ),
-            });
-        }
-        let video_source = self.text("VideoSource")?;
-        if !video_source.is_empty() {
-            let parsed = url::Url::parse(video_source).map_err(|e| FieldError::Invalid {
-                field: "VideoSource",
-                reason: format!("not a URL ({e})"),
-            })?;
-            if !matches!(parsed.scheme(), "http" | "https") {
-                return Err(FieldError::Invalid {
-                    field: "VideoSource",
-                    reason: "must be an http or https URL".into(),
-                });
-            }
-        }
-        Ok(RequestFields {
-            request_type,
-            user: self.text("User")?.to_owned(),
-            video_id: video_id.to_owned(),
-            video_source: video_source.to_owned(),
-            video_kind: self.text("VideoKind")?.to_owned(),
-            asset_state,
-            player_type: self.text("PlayerType")?.to_owned(),
-            video_source_format: self.text("VideoSourceFormat")?.to_owned(),
-            video_source_name: self.text("VideoSourceName")?.to_owned(),
-            drm_type: self.text("DRMType")?.to_owned(),
-            auth_type: self.text("AuthType")?.to_owned(),
-            content_key_data: self.text("ContentKeyData")?.to_owned(),
-            other: self.text("Other")?.to_owned(),
-            challenge,
-        })
+        validate::validate(self, formats)
     }
 }
 

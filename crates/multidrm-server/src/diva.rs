@@ -21,6 +21,7 @@ use drm_entitlement::{
 use crate::app::App;
 use crate::http::json_response;
 use crate::issuer::parse_drm_type;
+use crate::log_text::Quoted;
 
 /// Longest part of a `VideoId` written to the logs.
 const LOGGED_ID_CHARS: usize = 128;
@@ -78,10 +79,10 @@ pub(crate) async fn handle(
     );
     // Values written with `?` are quoted and escaped: a crafted id cannot forge fields.
     tracing::info!(
-        route,
+        route = ?Quoted(route),
         request_type = seen.kind.map(RequestType::code),
         response_code = code,
-        video_id = ?seen.video_id.as_deref().unwrap_or(""),
+        video_id = ?Quoted(seen.video_id.as_deref().unwrap_or("")),
         elapsed_us = elapsed.as_micros() as u64,
         "entitlement request answered"
     );

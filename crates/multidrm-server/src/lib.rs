@@ -9,6 +9,7 @@ mod http;
 mod issuer;
 mod license_proxy;
 mod listener;
+mod log_text;
 mod metrics;
 mod ops;
 mod server;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Token-proxy benchmark: multidrm sandbox (license emulator) + multidrm serve ([license_proxy]).
 set -e
-BIN=${BIN:-/work/wt/proxy/target/release/multidrm}
+BIN=$(realpath "${BIN:-target/release/multidrm}")
 DUR=${DUR:-10s}
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p /tmp/proxybench && cp "$HERE/license_proxy.lua" "$HERE/license_direct.lua" /tmp/proxybench/
