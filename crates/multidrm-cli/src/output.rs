@@ -109,10 +109,19 @@ pub(crate) fn print_json(value: &serde_json::Value) -> Result<(), Failure> {
     print_line(&text)
 }
 
-/// A multi-threaded tokio runtime for commands that talk to the network or serve.
+/// A two-thread tokio runtime for commands that talk to the network.
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    server_runtime(Some(2))
+}
+
+/// The runtime of a command that serves: `workers` threads, or by default one per CPU (tokio's
+/// default, which also honours `TOKIO_WORKER_THREADS`).
+pub(crate) fn server_runtime(workers: Option<usize>) -> Result<tokio::runtime::Runtime, Failure> {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(n) = workers {
+        builder.worker_threads(n);
+    }
+    builder
         .enable_all()
         .build()
         .map_err(|e| Failure::usage(format!("cannot start the async runtime: {e}")))

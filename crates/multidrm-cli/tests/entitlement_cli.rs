@@ -366,7 +366,7 @@ cors_origins = ["https://player.example.com"]
         .arg("--config")
         .arg(&path)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("stderr.log")).unwrap())
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -502,4 +502,56 @@ async fn serve_with_limit_keys_reports_health_and_stops_on_sigterm() {
     assert!(status.success());
     let exit = server.child.wait().unwrap();
     assert!(exit.success(), "{exit:?}");
+}
+
+#[tokio::test]
+async fn serve_logs_every_answer_and_flushes_the_log_on_sigterm() {
+    let mut server = serve_with(
+        &["serve", "--log-format", "json", "--worker-threads", "1"],
+        "",
+    );
+    let request = r#"{"Type":1,"User":"alice","VideoId":"movie-7","VideoSource":"https://cdn.example.com/movie-7/manifest.mpd","AssetState":"3","DRMType":"widevine","AuthType":"Token"}"#;
+    let signed = multidrm(
+        &["entitlement", "sign-request", "--secret", SECRET],
+        request,
+    );
+    let answer = post(
+        &server.addr,
+        "/tokenize",
+        String::from_utf8(signed.stdout).unwrap(),
+    )
+    .await;
+    assert!(answer.contains(r#""Response":"ok""#), "{answer}");
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(server.child.wait().unwrap().success());
+    // The line is written by the log flusher; stopping the server must not lose it.
+    let log = std::fs::read_to_string(server.dir.join("stderr.log")).unwrap();
+    assert!(
+        !log.contains('\u{1b}'),
+        "no colour codes outside a terminal: {log}"
+    );
+    let answered: Vec<Value> = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["fields"]["message"] == "entitlement request answered")
+        .collect();
+    assert_eq!(answered.len(), 1, "{log}");
+    assert_eq!(answered[0]["fields"]["response_code"], 0, "{log}");
+    assert_eq!(answered[0]["fields"]["video_id"], "\"movie-7\"", "{log}");
+}
+
+#[test]
+fn serve_refuses_zero_worker_threads() {
+    let out = multidrm(
+        &["serve", "--worker-threads", "0", "--config", "unused.toml"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
 }

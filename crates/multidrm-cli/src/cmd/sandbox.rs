@@ -6,7 +6,7 @@ use clap::Args;
 use multidrm_sandbox::{LicenseSettings, Sandbox, SandboxOptions};
 
 use crate::failure::{CmdResult, Failure};
-use crate::output::runtime;
+use crate::output::server_runtime;
 
 /// Arguments of `multidrm sandbox`.
 #[derive(Debug, Args)]
@@ -39,7 +39,7 @@ pub(crate) struct SandboxArgs {
 
 /// Starts the emulators, announces them with one JSON line on stdout, serves until Ctrl-C.
 pub(crate) fn run(args: SandboxArgs) -> CmdResult {
-    runtime()?.block_on(async move {
+    server_runtime(None)?.block_on(async move {
         let mut license = LicenseSettings {
             clock_skew_secs: args.license_clock_skew,
             numeric_error_codes: args.license_numeric_error_codes,

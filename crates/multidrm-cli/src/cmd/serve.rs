@@ -8,7 +8,7 @@ use multidrm_server::{ConfigError, Server, ServerConfig};
 use serde_json::json;
 
 use crate::failure::{CmdResult, Failure};
-use crate::output::runtime;
+use crate::output::server_runtime;
 
 /// How log lines are written to stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -29,6 +29,9 @@ pub(crate) struct ServeArgs {
     /// Log format on stderr (filter with RUST_LOG; default level info).
     #[arg(long, value_enum, default_value = "text")]
     log_format: LogFormat,
+    /// Threads answering requests (default: one per CPU, or TOKIO_WORKER_THREADS).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    worker_threads: Option<u16>,
 }
 
 impl ServeArgs {
@@ -51,7 +54,7 @@ pub(crate) fn run(a: ServeArgs) -> CmdResult {
     if let Err(e) = rlimit::increase_nofile_limit(u64::MAX) {
         tracing::warn!(error = ?e.to_string(), "cannot raise the open-file limit");
     }
-    let rt = runtime()?;
+    let rt = server_runtime(a.worker_threads.map(usize::from))?;
     rt.block_on(async move {
         let running = server.bind().await.map_err(config_failure)?;
         // One JSON line, flushed, once the socket is bound: scripts wait for it.

@@ -34,7 +34,7 @@ for run in $(seq "$RUNS"); do
   sleep 1
   ADDR=$(python3 -c "import json;print(json.load(open('$WORK/serve.out'))['listening'])")
   CPU0=$(awk '{print $14 + $15}' /proc/$PID/stat)
-  BODIES="$WORK/bodies.jsonl" WRK_THREADS=2 wrk -t2 -c32 -d"$DUR" --latency \
+  BODIES="$WORK/bodies.jsonl" WRK_THREADS=${WRK_THREADS:-2} wrk -t"${WRK_THREADS:-2}" -c32 -d"$DUR" --latency \
     -s "$HERE/tokenize.lua" "http://$ADDR/tokenize" > "$WORK/wrk.txt"
   CPU1=$(awk '{print $14 + $15}' /proc/$PID/stat)
   curl -s "http://$ADDR/metrics" | grep '^multidrm_requests_total{route="tokenize"' > "$WORK/codes.txt" || true
