@@ -119,6 +119,12 @@ macro_rules! secret_arg {
                 env: $env,
             };
 
+            /// Whether the secret is to be read from stdin (`--…-file -`).
+            #[allow(dead_code)]
+            pub(crate) fn reads_stdin(&self) -> bool {
+                self.file.as_deref() == Some("-")
+            }
+
             /// The secret, or `None` when no source gives it.
             pub(crate) fn resolve(&self) -> Result<Option<drm_secret::SecretString>, $crate::failure::Failure> {
                 Self::SOURCES.resolve(self.value.as_deref(), self.file.as_deref())
@@ -231,3 +237,12 @@ mod tests {
         assert!(!format!("{arg:?}").contains("top-secret"));
     }
 }
+
+secret_arg!(
+    /// A license token to send as is (`license request`).
+    LicenseTokenArg,
+    "token",
+    "token-file",
+    "DOVERUNNER_LICENSE_TOKEN",
+    "The license token to send (instead of minting one with the token-issue flags)."
+);

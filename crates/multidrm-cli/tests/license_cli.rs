@@ -314,6 +314,53 @@ fn a_given_token_is_sent_in_the_header_and_never_printed() {
 }
 
 #[test]
+fn a_token_read_from_a_file_is_sent_without_its_line_break() {
+    let (url, server) = one_shot(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 51\r\nConnection: close\r\n\r\n{\"errorCode\":\"7019\",\"message\":\"The hash values do\"}",
+    );
+    let token = "ZmlsZS10b2tlbi12YWx1ZQ";
+    let path = std::env::temp_dir().join(format!("multidrm-license-token-{}", std::process::id()));
+    std::fs::write(&path, format!("{token}\n")).unwrap();
+    let o = run(&[
+        "license",
+        "request",
+        "--drm",
+        "widevine",
+        "--token-file",
+        path.to_str().unwrap(),
+        "--license-url",
+        &url,
+    ]);
+    let _ = std::fs::remove_file(&path);
+    let seen = String::from_utf8_lossy(&server.join().unwrap()).to_lowercase();
+    assert!(
+        seen.contains(&format!(
+            "pallycon-customdata-v2: {}\r\n",
+            token.to_lowercase()
+        )),
+        "{seen}"
+    );
+    assert_eq!(doc(&o)["error"]["code"], 7019);
+    assert!(!String::from_utf8_lossy(&o.stdout).contains(token));
+}
+
+#[test]
+fn token_and_challenge_cannot_both_come_from_stdin() {
+    let o = run(&[
+        "license",
+        "request",
+        "--drm",
+        "widevine",
+        "--token-file",
+        "-",
+        "--challenge",
+        "-",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("stdin"));
+}
+
+#[test]
 fn an_unreachable_server_is_exit_3() {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()

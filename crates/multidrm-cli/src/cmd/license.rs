@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 use crate::failure::{CmdResult, Failure};
 use crate::input;
 use crate::output::{print_json, runtime};
-use crate::secret_arg::{AccessKeyArg, SiteKeyArg};
+use crate::secret_arg::{AccessKeyArg, LicenseTokenArg, SiteKeyArg};
 
 /// Subcommands of `multidrm license`.
 #[derive(Debug, Subcommand)]
@@ -64,7 +64,7 @@ pub(crate) struct ServerArgs {
 #[derive(Debug, Args)]
 pub(crate) struct MintArgs {
     /// The end user's id (mint a token; with --cid and the site credentials).
-    #[arg(long, conflicts_with = "token")]
+    #[arg(long, conflicts_with_all = ["token", "token-file"])]
     user_id: Option<String>,
     /// The content id used at packaging.
     #[arg(long)]
@@ -77,10 +77,10 @@ pub(crate) struct MintArgs {
     #[command(flatten)]
     access_key: AccessKeyArg,
     /// Policy JSON file (`-` for stdin); default `{"policy_version": 2}`.
-    #[arg(long, value_name = "FILE|-", conflicts_with = "token")]
+    #[arg(long, value_name = "FILE|-", conflicts_with_all = ["token", "token-file"])]
     policy: Option<String>,
     /// Token timestamp, yyyy-MM-ddTHH:mm:ssZ (default: now).
-    #[arg(long, conflicts_with = "token")]
+    #[arg(long, conflicts_with_all = ["token", "token-file"])]
     timestamp: Option<String>,
 }
 
@@ -90,9 +90,8 @@ pub(crate) struct RequestArgs {
     /// DRM: widevine, playready, fairplay, ncg, wiseplay, clearkey.
     #[arg(long)]
     drm: String,
-    /// The license token to send (instead of minting one with the token-issue flags).
-    #[arg(long, hide_env_values = true, env = "DOVERUNNER_LICENSE_TOKEN")]
-    token: Option<String>,
+    #[command(flatten)]
+    token: LicenseTokenArg,
     #[command(flatten)]
     mint: MintArgs,
     /// The CDM challenge (`-` for stdin). Without it: Widevine sends the service-certificate
@@ -218,8 +217,13 @@ fn token_format(format: FormatArg) -> ResponseFormat {
 
 /// The token: `--token`, or minted from the token-issue flags.
 fn token(args: &RequestArgs, drm: Drm) -> Result<LicenseToken, Failure> {
-    if let Some(token) = &args.token {
-        return Ok(LicenseToken::new(token.trim()));
+    if args.token.reads_stdin() && args.challenge.as_deref() == Some("-") {
+        return Err(Failure::usage(
+            "--token-file - and --challenge - cannot both read stdin",
+        ));
+    }
+    if let Some(token) = args.token.resolve()? {
+        return Ok(LicenseToken::new(token.expose_secret().trim()));
     }
     let m = &args.mint;
     let drm_type = drm.token_type().ok_or_else(|| {
