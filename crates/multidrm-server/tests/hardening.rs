@@ -4,6 +4,7 @@
 
 mod support;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use drm_entitlement::{
@@ -673,11 +674,13 @@ async fn metrics_are_prometheus_text() {
 // ------------------------------------------------------------------------------------------
 // Draining
 
-struct Slow;
+/// An entitler that says when a request reached it, then takes 500 ms to decide.
+struct Slow(Arc<tokio::sync::Notify>);
 
 impl Entitler for Slow {
     fn decide<'a>(&'a self, _query: &'a EntitlementQuery) -> DecisionFuture<'a> {
         Box::pin(async {
+            self.0.notify_one();
             tokio::time::sleep(Duration::from_millis(500)).await;
             Decision::Allow
         })
@@ -686,11 +689,14 @@ impl Entitler for Slow {
 
 #[tokio::test]
 async fn shutdown_drains_in_flight_requests_and_stops_listening() {
-    let mut s = start_with(&config_toml("", ""), |srv| srv.with_entitler(Slow)).await;
+    let reached = Arc::new(tokio::sync::Notify::new());
+    let slow = Slow(reached.clone());
+    let mut s = start_with(&config_toml("", ""), |srv| srv.with_entitler(slow)).await;
     let base = s.base();
     let (body, ch) = signed(player("alice", "video-1"));
     let in_flight = tokio::spawn(async move { post(&base, "/tokenize", body).await });
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Shut down only once the request is being decided (a fixed sleep raced a loaded machine).
+    reached.notified().await;
     let server = s.server.take().unwrap();
     let addr = server.local_addr();
     server.shutdown().await.unwrap();
