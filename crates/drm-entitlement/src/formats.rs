@@ -91,8 +91,6 @@ pub struct FieldFormats {
     player_types: Vec<String>,
     video_source_formats: Vec<String>,
     auth_types: Vec<String>,
-    /// [`DRM_TYPES`], not configurable; owned like the other lists so one lookup serves all.
-    drm_types: Vec<String>,
     video_id: Option<(VideoIdCheck, String)>,
 }
 
@@ -119,7 +117,6 @@ impl Default for FieldFormats {
             player_types: owned(DEFAULT_PLAYER_TYPES),
             video_source_formats: owned(DEFAULT_VIDEO_SOURCE_FORMATS),
             auth_types: owned(DEFAULT_AUTH_TYPES),
-            drm_types: owned(DRM_TYPES),
             video_id: None,
         }
     }
@@ -183,16 +180,23 @@ impl FieldFormats {
         }
     }
 
-    /// The accepted values of a closed-set field; `None` for any other field.
-    fn accepted(&self, field: &str) -> Option<&[String]> {
-        Some(match field {
-            "VideoKind" => &self.video_kinds,
-            "PlayerType" => &self.player_types,
-            "VideoSourceFormat" => &self.video_source_formats,
-            "AuthType" => &self.auth_types,
-            "DRMType" => &self.drm_types,
+    /// The accepted values of a closed-set field (the configured list, or the fixed
+    /// [`DRM_TYPES`]); `None` for any other field.
+    fn accepted(&self, field: &str) -> Option<impl Iterator<Item = &str> + Clone> {
+        let (configured, fixed): (&[String], &[&str]) = match field {
+            "VideoKind" => (&self.video_kinds, &[]),
+            "PlayerType" => (&self.player_types, &[]),
+            "VideoSourceFormat" => (&self.video_source_formats, &[]),
+            "AuthType" => (&self.auth_types, &[]),
+            "DRMType" => (&[], DRM_TYPES),
             _ => return None,
-        })
+        };
+        Some(
+            configured
+                .iter()
+                .map(String::as_str)
+                .chain(fixed.iter().copied()),
+        )
     }
 
     /// Checks every closed-set text field of a request.
@@ -200,12 +204,15 @@ impl FieldFormats {
         let Some(accepted) = self.accepted(field).filter(|_| !value.is_empty()) else {
             return Ok(());
         };
-        if accepted.iter().any(|v| v.eq_ignore_ascii_case(value)) {
+        if accepted.clone().any(|v| v.eq_ignore_ascii_case(value)) {
             return Ok(());
         }
         Err(FieldError::Invalid {
             field,
-            reason: format!("not one of the accepted values ({})", accepted.join(", ")),
+            reason: format!(
+                "not one of the accepted values ({})",
+                accepted.collect::<Vec<_>>().join(", ")
+            ),
         })
     }
 }

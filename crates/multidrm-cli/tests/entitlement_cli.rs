@@ -554,4 +554,7 @@ fn serve_refuses_zero_worker_threads() {
         "",
     );
     assert_eq!(out.status.code(), Some(2));
+    // Refused by the argument parser, before the (missing) configuration is read.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--worker-threads"), "{stderr}");
 }

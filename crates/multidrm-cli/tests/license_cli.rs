@@ -289,11 +289,12 @@ fn one_shot(response: &'static [u8]) -> (String, std::thread::JoinHandle<Vec<u8>
     (url, handle)
 }
 
+/// A license server's 7019 answer (HTTP 200 with a JSON error, as the real one answers).
+const HASH_ERROR_ANSWER: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 51\r\nConnection: close\r\n\r\n{\"errorCode\":\"7019\",\"message\":\"The hash values do\"}";
+
 #[test]
 fn a_given_token_is_sent_in_the_header_and_never_printed() {
-    let (url, server) = one_shot(
-        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 51\r\nConnection: close\r\n\r\n{\"errorCode\":\"7019\",\"message\":\"The hash values do\"}",
-    );
+    let (url, server) = one_shot(HASH_ERROR_ANSWER);
     let token = "c2VjcmV0LXRva2VuLXZhbHVl";
     let o = run(&[
         "license",
@@ -315,9 +316,7 @@ fn a_given_token_is_sent_in_the_header_and_never_printed() {
 
 #[test]
 fn a_token_read_from_a_file_is_sent_without_its_line_break() {
-    let (url, server) = one_shot(
-        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 51\r\nConnection: close\r\n\r\n{\"errorCode\":\"7019\",\"message\":\"The hash values do\"}",
-    );
+    let (url, server) = one_shot(HASH_ERROR_ANSWER);
     let token = "ZmlsZS10b2tlbi12YWx1ZQ";
     let path = std::env::temp_dir().join(format!("multidrm-license-token-{}", std::process::id()));
     std::fs::write(&path, format!("{token}\n")).unwrap();

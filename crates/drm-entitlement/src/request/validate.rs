@@ -3,44 +3,39 @@
 use super::{EntitlementRequest, MAX_FIELD_CHARS, MAX_VIDEO_ID_CHARS, RequestFields, text_field};
 use crate::error::FieldError;
 use crate::formats::FieldFormats;
+use crate::message::REQUEST_KEYS;
 
-/// The signed text fields: every key of the signed message but `Type`, `AssetState` and
-/// `Challenge`, in signing order.
-const TEXT_KEYS: [&str; 11] = [
-    "User",
-    "VideoId",
-    "VideoSource",
-    "VideoKind",
-    "PlayerType",
-    "VideoSourceFormat",
-    "VideoSourceName",
-    "DRMType",
-    "AuthType",
-    "ContentKeyData",
-    "Other",
-];
+/// The signed keys that are not text fields (read as codes or as the Challenge).
+const NOT_TEXT: [&str; 3] = ["Type", "AssetState", "Challenge"];
 
-/// The values of [`TEXT_KEYS`], by position.
-struct Texts<'a>([&'a str; 11]);
+/// The text of every signed key by its position in [`REQUEST_KEYS`] (`""` for the keys of
+/// [`NOT_TEXT`]), each looked up once.
+struct Texts<'a>([&'a str; REQUEST_KEYS.len()]);
 
 impl<'a> Texts<'a> {
     fn read(request: &'a EntitlementRequest) -> Result<Self, FieldError> {
-        let mut out = [""; 11];
-        for (slot, key) in out.iter_mut().zip(TEXT_KEYS) {
-            *slot = text_field(&request.body, key)?;
+        let mut out = [""; REQUEST_KEYS.len()];
+        for (slot, key) in out.iter_mut().zip(REQUEST_KEYS) {
+            if !NOT_TEXT.contains(&key) {
+                *slot = text_field(&request.body, key)?;
+            }
         }
         Ok(Self(out))
     }
 
     fn get(&self, key: &str) -> &'a str {
-        TEXT_KEYS
+        REQUEST_KEYS
             .iter()
             .position(|k| *k == key)
             .map_or("", |i| self.0[i])
     }
 
+    /// The text fields, in signing order.
     fn pairs(&self) -> impl Iterator<Item = (&'static str, &'a str)> + '_ {
-        TEXT_KEYS.into_iter().zip(self.0)
+        REQUEST_KEYS
+            .into_iter()
+            .zip(self.0)
+            .filter(|(key, _)| !NOT_TEXT.contains(key))
     }
 }
 
