@@ -9,6 +9,8 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod common;
+
 fn data(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../drm-cpix/tests/data")
@@ -50,20 +52,13 @@ fn xsd_valid(xml: &str) -> Result<(), String> {
         eprintln!("SKIPPED the XSD check: xmllint is not on PATH (apt-get install libxml2-utils)");
         return Ok(());
     }
-    let dir = std::env::temp_dir().join(format!("multidrm-cpix-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(format!(
-        "{:x}.xml",
-        xml.len() * 31 + xml.bytes().map(usize::from).sum::<usize>()
-    ));
-    std::fs::write(&file, xml).unwrap();
+    let file = common::temp_file("cpix.xml", xml);
     let out = Command::new("xmllint")
         .args(["--noout", "--nonet", "--schema"])
         .arg(data("schema/cpix-2.3/cpix.xsd"))
-        .arg(&file)
+        .arg(&*file)
         .output()
         .expect("xmllint must be installed (apt-get install libxml2-utils)");
-    let _ = std::fs::remove_file(&file);
     if out.status.success() {
         Ok(())
     } else {

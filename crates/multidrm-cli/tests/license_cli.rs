@@ -9,6 +9,8 @@ use std::process::{Child, Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod common;
+
 fn multidrm() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_multidrm"));
     cmd.env_remove("DOVERUNNER_SITE_ID")
@@ -79,15 +81,6 @@ impl Drop for Sandbox {
     }
 }
 
-fn temp_file(name: &str, bytes: &[u8]) -> String {
-    let path = std::env::temp_dir().join(format!(
-        "multidrm-license-cli-{}-{name}",
-        std::process::id()
-    ));
-    std::fs::write(&path, bytes).unwrap();
-    path.to_string_lossy().into_owned()
-}
-
 #[test]
 fn explain_a_known_code() {
     let o = run(&["license", "explain", "7011"]);
@@ -117,8 +110,10 @@ fn explain_unknown_and_malformed_codes() {
 #[test]
 fn request_against_the_emulator() {
     let sandbox = Sandbox::start();
-    let challenge = temp_file("wv.bin", &[0x08, 0x01, 0x12, 0x03, b'a', b'b', b'c']);
-    let out = temp_file("wv.license", b"");
+    let challenge_file = common::temp_file("wv.bin", [0x08, 0x01, 0x12, 0x03, b'a', b'b', b'c']);
+    let challenge = challenge_file.to_str().unwrap();
+    let out_file = common::temp_file("wv.license", b"");
+    let out = out_file.to_str().unwrap();
 
     // A fresh token gets a license; the JSON answer's device_info comes from the client meta.
     let o = sandbox.license(&[
@@ -130,13 +125,13 @@ fn request_against_the_emulator() {
         "--cid",
         "c1",
         "--challenge",
-        &challenge,
+        challenge,
         "--response-format",
         "json",
         "--client-meta",
         r#"{"device_model":"Pixel 7","os_version":"14(34)"}"#,
         "--out",
-        &out,
+        out,
     ]);
     assert_eq!(
         o.status.code(),
@@ -149,7 +144,7 @@ fn request_against_the_emulator() {
     assert_eq!(d["http_status"], 200);
     assert_eq!(d["device_info"]["device_model"], "Pixel 7");
     let size = d["license"]["size"].as_u64().unwrap();
-    assert_eq!(std::fs::read(&out).unwrap().len() as u64, size);
+    assert_eq!(std::fs::read(out).unwrap().len() as u64, size);
     assert_eq!(d["license"]["sha256"].as_str().unwrap().len(), 64);
 
     // A token from 2024 gets 7011, explained; exit 1.
@@ -162,7 +157,7 @@ fn request_against_the_emulator() {
         "--cid",
         "c1",
         "--challenge",
-        &challenge,
+        challenge,
         "--timestamp",
         "2024-01-01T00:00:00Z",
     ]);
@@ -183,7 +178,7 @@ fn request_against_the_emulator() {
         "--cid",
         "c1",
         "--challenge",
-        &challenge,
+        challenge,
         "--access-key",
         "wrongwrongwrongwrongwrongwrong12",
     ]);
@@ -193,7 +188,8 @@ fn request_against_the_emulator() {
 #[test]
 fn fairplay_raw_spc_and_widevine_service_certificate_against_the_emulator() {
     let sandbox = Sandbox::start();
-    let spc = temp_file("spc.bin", &[0xf0, 0xf1, 0xf2, 0xf3, 0xfb, 0xff]);
+    let spc_file = common::temp_file("spc.bin", [0xf0, 0xf1, 0xf2, 0xf3, 0xfb, 0xff]);
+    let spc = spc_file.to_str().unwrap();
     let o = sandbox.license(&[
         "request",
         "--drm",
@@ -203,7 +199,7 @@ fn fairplay_raw_spc_and_widevine_service_certificate_against_the_emulator() {
         "--cid",
         "c1",
         "--challenge",
-        &spc,
+        spc,
     ]);
     assert_eq!(
         o.status.code(),
@@ -318,8 +314,7 @@ fn a_given_token_is_sent_in_the_header_and_never_printed() {
 fn a_token_read_from_a_file_is_sent_without_its_line_break() {
     let (url, server) = one_shot(HASH_ERROR_ANSWER);
     let token = "ZmlsZS10b2tlbi12YWx1ZQ";
-    let path = std::env::temp_dir().join(format!("multidrm-license-token-{}", std::process::id()));
-    std::fs::write(&path, format!("{token}\n")).unwrap();
+    let path = common::temp_file("license-token", format!("{token}\n"));
     let o = run(&[
         "license",
         "request",
@@ -330,7 +325,6 @@ fn a_token_read_from_a_file_is_sent_without_its_line_break() {
         "--license-url",
         &url,
     ]);
-    let _ = std::fs::remove_file(&path);
     let seen = String::from_utf8_lossy(&server.join().unwrap()).to_lowercase();
     assert!(
         seen.contains(&format!(

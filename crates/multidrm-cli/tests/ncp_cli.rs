@@ -7,6 +7,8 @@ use std::process::{Child, Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod common;
+
 const VECTORS: &str = include_str!("../../ncp-policy-api/tests/data/signature_v2.json");
 
 fn multidrm() -> Command {
@@ -290,20 +292,12 @@ impl Drop for SandboxProcess {
     }
 }
 
-fn write_temp(name: &str, body: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("multidrm-ncp-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, body).unwrap();
-    path
-}
-
 #[test]
 fn policy_commands_against_the_sandbox() {
     let sb = SandboxProcess::start();
     let body = vector("policy_create")["body_json"].to_string();
-    let file = write_temp("policy.json", &body);
-    let file = file.to_str().unwrap();
+    let policy_file = common::temp_file("policy.json", &body);
+    let file = policy_file.to_str().unwrap();
 
     let created = sb.ok(&["policy", "create", file]);
     let id = created["policyId"].as_i64().unwrap();
@@ -342,9 +336,9 @@ fn policy_commands_against_the_sandbox() {
     let out = run(&mut sb.ncp(&["policy", "create", file]));
     assert_eq!(out.status.code(), Some(1), "duplicate name");
     // Refused before sending: exit 1 naming the field.
-    let bad = write_temp(
+    let bad = common::temp_file(
         "bad.json",
-        &body.replace("\"securityLevel\":150", "\"securityLevel\":151"),
+        body.replace("\"securityLevel\":150", "\"securityLevel\":151"),
     );
     let out = run(&mut sb.ncp(&["policy", "create", bad.to_str().unwrap()]));
     assert_eq!(out.status.code(), Some(1));

@@ -15,8 +15,17 @@ use serde_json::{Value, json};
 
 struct Child(std::process::Child);
 
+/// Stops it with Ctrl-C's SIGINT, so it removes its work folder; kills it if still up after 10 s.
 impl Drop for Child {
     fn drop(&mut self) {
+        let pid = self.0.id().to_string();
+        let _ = Command::new("kill").args(["-INT", &pid]).status();
+        for _ in 0..100 {
+            if !matches!(self.0.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }

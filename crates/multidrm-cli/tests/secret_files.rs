@@ -2,12 +2,11 @@
 //! says the plain flag is visible to other users, and the environment keeps working.
 #![allow(clippy::unwrap_used, missing_docs)]
 
-use std::path::PathBuf;
 use std::process::Output;
 
 mod common;
 
-use common::{ACCESS_KEY, ISSUE, SITE_KEY};
+use common::{ACCESS_KEY, ISSUE, SITE_KEY, temp_file};
 
 fn run(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
     let mut cmd = common::multidrm(args);
@@ -24,15 +23,6 @@ fn ok_stdout(out: &Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout.clone()).unwrap()
-}
-
-/// A file in a fresh directory holding `content`.
-fn secret_file(name: &str, content: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("multidrm-secret-files-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, content).unwrap();
-    path
 }
 
 fn with(base: &[&str], extra: &[&str]) -> Vec<String> {
@@ -53,8 +43,8 @@ fn token_issue_reads_keys_from_flags_files_stdin_or_the_environment() {
         &[],
         "",
     ));
-    let site = secret_file("site-key", &format!("{SITE_KEY}\n"));
-    let access = secret_file("access-key", &format!("{ACCESS_KEY}\r\n"));
+    let site = temp_file("site-key", format!("{SITE_KEY}\n"));
+    let access = temp_file("access-key", format!("{ACCESS_KEY}\r\n"));
     let files = with(
         ISSUE,
         &[
@@ -79,7 +69,7 @@ fn token_issue_reads_keys_from_flags_files_stdin_or_the_environment() {
 
 #[test]
 fn a_flag_and_its_file_together_are_a_usage_error() {
-    let site = secret_file("site-key-both", SITE_KEY);
+    let site = temp_file("site-key-both", SITE_KEY);
     let args = with(
         ISSUE,
         &[
@@ -124,8 +114,8 @@ fn token_inspect_checks_the_hash_with_a_key_file() {
         &[],
         "",
     ));
-    let site = secret_file("inspect-site-key", SITE_KEY);
-    let access = secret_file("inspect-access-key", ACCESS_KEY);
+    let site = temp_file("inspect-site-key", SITE_KEY);
+    let access = temp_file("inspect-access-key", ACCESS_KEY);
     let out = run(
         &[
             "token",
@@ -154,8 +144,8 @@ fn ncp_sign_reads_both_keys_from_files() {
         &[],
         "",
     ));
-    let access = secret_file("ncp-access", "AK\n");
-    let secret = secret_file("ncp-secret", "SK\n");
+    let access = temp_file("ncp-access", "AK\n");
+    let secret = temp_file("ncp-secret", "SK\n");
     let files = with(
         sign,
         &[
@@ -177,7 +167,7 @@ fn ncp_sign_reads_both_keys_from_files() {
 #[test]
 fn entitlement_secret_file_signs_like_the_flag() {
     let body = r#"{"Type":"video","Challenge":"c-1"}"#;
-    let secret = secret_file("diva-secret", "shared-secret\n");
+    let secret = temp_file("diva-secret", "shared-secret\n");
     let plain = ok_stdout(&run(
         &["entitlement", "sign-request", "--secret", "shared-secret"],
         &[],

@@ -36,6 +36,7 @@ pub struct Announced {
     /// The announce line.
     pub line: Value,
     _logs: ScratchDir,
+    interrupt: bool,
 }
 
 impl Announced {
@@ -98,7 +99,15 @@ impl Announced {
             child,
             line,
             _logs: logs,
+            interrupt: false,
         })
+    }
+
+    /// On drop: SIGINT (Ctrl-C) so it cleans up (the playground's work folder); kill after 10 s.
+    #[must_use]
+    pub fn interrupted_on_drop(mut self) -> Self {
+        self.interrupt = true;
+        self
     }
 
     /// A string field of the announce line.
@@ -116,6 +125,16 @@ impl Announced {
 
 impl Drop for Announced {
     fn drop(&mut self) {
+        if self.interrupt {
+            let pid = self.child.id().to_string();
+            let _ = Command::new("kill").args(["-INT", &pid]).status();
+            for _ in 0..100 {
+                if !matches!(self.child.try_wait(), Ok(None)) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

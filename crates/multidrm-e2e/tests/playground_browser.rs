@@ -50,7 +50,8 @@ fn playground(test: &str) -> Option<(tools::Tools, Announced)> {
         ],
         None,
     )
-    .expect("multidrm playground");
+    .expect("multidrm playground")
+    .interrupted_on_drop();
     Some((tools, process))
 }
 

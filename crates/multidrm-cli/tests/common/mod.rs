@@ -1,5 +1,5 @@
 //! Shared by the CLI tests of issue 10: the public tutorial credentials, a `token issue`
-//! command line, and running the binary on some input.
+//! command line, running the binary on some input, and temporary input files.
 #![allow(dead_code, clippy::unwrap_used)]
 
 use std::io::Write;
@@ -66,4 +66,15 @@ pub(crate) fn run(mut cmd: Command, stdin: &[u8]) -> Output {
 /// What the command printed on stderr.
 pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A fresh temporary file `multidrm-…-NAME` holding `contents`, removed when the guard drops.
+pub(crate) fn temp_file(name: &str, contents: impl AsRef<[u8]>) -> tempfile::TempPath {
+    let file = tempfile::Builder::new()
+        .prefix("multidrm-")
+        .suffix(&format!("-{name}"))
+        .tempfile()
+        .unwrap();
+    std::fs::write(file.path(), contents).unwrap();
+    file.into_temp_path()
 }
