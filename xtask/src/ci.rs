@@ -6,7 +6,8 @@
 //!    browser end-to-end test, whose tools `.ci/run` installs)
 //! 4. `cargo doc --workspace --no-deps --all-features` with `RUSTDOCFLAGS=-D warnings`
 //! 5. `cargo check -p multidrm --no-default-features --features X` for every feature the facade's
-//!    `Cargo.toml` declares (read from the file, so a new feature is checked without editing this)
+//!    `Cargo.toml` declares (read from the file, so a new feature is checked without editing this),
+//!    and `multidrm-cli` without its default `mimalloc` feature (the system-allocator build)
 //! 6. `cargo deny check bans licenses sources` (required under `CI`; skipped with a message
 //!    elsewhere when cargo-deny is not installed)
 //!
@@ -60,6 +61,18 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
             &[],
         )?;
     }
+    step(
+        "check multidrm-cli with the system allocator",
+        &[
+            "check",
+            "-p",
+            "multidrm-cli",
+            "--no-default-features",
+            "--features",
+            "rustls",
+        ],
+        &[],
+    )?;
     if available("cargo-deny", &["--version"]) {
         step(
             "deny",
