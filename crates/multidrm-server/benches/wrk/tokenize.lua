@@ -7,7 +7,7 @@
 --   the server, and `wrk.format` on every request was CPU taken from it.
 -- * A start barrier. wrk runs `init` for thread 2 only after thread 1 has started sending, but
 --   starts its clock after the last `init`: thread 1's requests during the others' loading (2-4 s
---   here) were counted against a shorter time, inflating req/s (a 1 s run reported 150,000/s).
+--   here) were counted against a shorter time, inflating req/s (a 1 s run reported 71,600/s).
 --   Now each `init` leaves a marker in READY_DIR, and the first `request` of every thread waits
 --   until all markers are there.
 --
