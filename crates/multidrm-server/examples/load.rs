@@ -8,9 +8,10 @@
 //!     --url http://127.0.0.1:PORT --secret SECRET --concurrency 32 --seconds 10
 //! # or with an in-process service:
 //! cargo run --release -p multidrm-server --example load
-//! # or write N signed bodies, one per line, for wrk (benches/wrk/tokenize.lua):
+//! # or write N signed bodies, one per line, for wrk (benches/wrk/tokenize.lua), and/or the
+//! # configuration of the in-process service for `multidrm serve --config` (benches/wrk/tokenize.sh):
 //! cargo run --release -p multidrm-server --example load -- \
-//!     --write-bodies 200000 /tmp/bodies.jsonl --secret SECRET
+//!     --write-bodies 200000 /tmp/bodies.jsonl --write-config /tmp/bench.toml --secret SECRET
 //! ```
 #![allow(clippy::unwrap_used, clippy::print_stdout, missing_docs)]
 
@@ -66,6 +67,7 @@ struct Args {
     concurrency: usize,
     seconds: u64,
     write_bodies: Option<(u64, String)>,
+    write_config: Option<String>,
 }
 
 fn args() -> Args {
@@ -75,6 +77,7 @@ fn args() -> Args {
         concurrency: 32,
         seconds: 10,
         write_bodies: None,
+        write_config: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -88,6 +91,7 @@ fn args() -> Args {
                 let n = value().parse().unwrap();
                 a.write_bodies = Some((n, value()));
             }
+            "--write-config" => a.write_config = Some(value()),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -98,12 +102,18 @@ fn args() -> Args {
 async fn main() {
     let args = args();
     let secret = SharedSecret::new(args.secret.clone());
+    if let Some(path) = &args.write_config {
+        std::fs::write(path, config(&args.secret)).unwrap();
+        println!("{{\"config\": {path:?}}}");
+    }
     if let Some((n, path)) = &args.write_bodies {
         let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
         for i in 0..*n {
             writeln!(out, "{}", signed_body(&secret, i)).unwrap();
         }
         println!("{{\"written\": {n}, \"file\": {path:?}}}");
+    }
+    if args.write_config.is_some() || args.write_bodies.is_some() {
         return;
     }
     let (base, _running) = match &args.url {

@@ -16,20 +16,8 @@ WORK=${WORK:-/tmp/tokenizebench}
 mkdir -p "$WORK"
 SECRET=load-test-shared-secret
 [ -s "$WORK/bodies.jsonl" ] || "$LOAD" --write-bodies 1000000 "$WORK/bodies.jsonl" --secret "$SECRET" >/dev/null
-cat > "$WORK/bench.toml" <<TOML
-bind = "127.0.0.1:0"
-secret = "$SECRET"
-content_url_template = "https://cdn.example.com/{video_id}/manifest.mpd"
-license_url = "https://drm-license.doverunner.com/ri/licenseManager.do"
-replay_capacity = 2000000
-[doverunner]
-site_id = "TUTO"
-site_key = "lU5D8s3PWoLls3PWFWkClULlFWk5D8oC"
-access_key = "LT2FVJDp2Xr018zf4Di6lzvNOv3DKP20"
-[[rules]]
-users = ["*"]
-videos = ["*"]
-TOML
+# The configuration of the load example's in-process service: every user entitled to every video.
+"$LOAD" --write-config "$WORK/bench.toml" --secret "$SECRET" >/dev/null
 THREADS=${WRK_THREADS:-2}
 SECS=${DUR%s}
 # One line: wall time, server CPU ticks, wrk CPU ticks, "ok" answers so far.
